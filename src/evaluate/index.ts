@@ -1,0 +1,12 @@
+export { rocAuc, aucFromSorted } from './auc.ts';
+export { splitSorted, type ClassSorted } from './sorted.ts';
+export { binaryCrossEntropy, accuracyAtHalf } from './loss.ts';
+export { rocCurve, thinRoc, type RocCurve, type RocPoints } from './roc.ts';
+export { delongSe, delongFromSorted, pairedDelong, type PairedDelong, type AucWithSe } from './delong.ts';
+export { bootstrapAucFromSorted, type BootstrapResult } from './bootstrap.ts';
+export { signalEfficiencyAt, type WorkingPoint } from './efficiency.ts';
+export { kolmogorovProb, ksTestSorted, ksStatisticSorted, type KsResult } from './ks.ts';
+export { asimovZ, bestAsimovCut, type BestCut } from './significance.ts';
+export { erfc, twoSidedP } from './normal.ts';
+export { evaluateScores, type Evaluation, type EvaluateOptions, type ScoredSet } from './evaluate.ts';
+export { scoreHistograms, type ScoreHistograms } from './histogram.ts';
