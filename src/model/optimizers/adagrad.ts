@@ -1,0 +1,37 @@
+// Adagrad, Keras form: acc += g^2 (acc starts at 0.1); w -= lr g / sqrt(acc + eps).
+import * as tf from '@tensorflow/tfjs';
+import { ExpOptimizer, type BaseOptimizerConfig } from './base.ts';
+
+export interface AdagradConfig extends BaseOptimizerConfig {
+  epsilon?: number;
+  initialAccumulatorValue?: number;
+}
+
+export class ExpAdagrad extends ExpOptimizer {
+  static className = 'ExpAdagrad';
+  readonly optimizerName = 'adagrad' as const;
+  protected readonly slotNames = ['accumulator'] as const;
+  readonly epsilon: number;
+  readonly initialAccumulatorValue: number;
+
+  constructor(config: AdagradConfig = {}) {
+    super(config, 0.001);
+    this.epsilon = config.epsilon ?? 1e-7;
+    this.initialAccumulatorValue = config.initialAccumulatorValue ?? 0.1;
+  }
+
+  protected override slotInitialValue(): number {
+    return this.initialAccumulatorValue;
+  }
+
+  protected updateVariable(w: tf.Variable, g: tf.Tensor, s: Record<string, tf.Variable>, _t: number, lr: number): void {
+    const acc = tf.add(s.accumulator, tf.square(g));
+    s.accumulator.assign(acc);
+    w.assign(tf.sub(w, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(acc, this.epsilon)))));
+  }
+
+  protected ownConfig(): tf.serialization.ConfigDict {
+    return { epsilon: this.epsilon, initialAccumulatorValue: this.initialAccumulatorValue };
+  }
+}
+tf.serialization.registerClass(ExpAdagrad);

@@ -1,0 +1,39 @@
+// Adamax, Keras form: u = max(b2*u, |g|); w -= lr * m / ((1 - b1^t) * (u + eps)).
+import * as tf from '@tensorflow/tfjs';
+import { ExpOptimizer, requireRange, type BaseOptimizerConfig } from './base.ts';
+
+export interface AdamaxConfig extends BaseOptimizerConfig {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+}
+
+export class ExpAdamax extends ExpOptimizer {
+  static className = 'ExpAdamax';
+  readonly optimizerName = 'adamax' as const;
+  protected readonly slotNames = ['m', 'u'] as const;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+
+  constructor(config: AdamaxConfig = {}) {
+    super(config, 0.001);
+    this.beta1 = requireRange(config.beta1 ?? 0.9, 0, 1, 'beta_1');
+    this.beta2 = requireRange(config.beta2 ?? 0.999, 0, 1, 'beta_2');
+    this.epsilon = config.epsilon ?? 1e-7;
+  }
+
+  protected updateVariable(w: tf.Variable, g: tf.Tensor, s: Record<string, tf.Variable>, t: number, lr: number): void {
+    const m = tf.add(s.m, tf.mul(tf.sub(g, s.m), 1 - this.beta1));
+    const u = tf.maximum(tf.mul(s.u, this.beta2), tf.abs(g));
+    s.m.assign(m);
+    s.u.assign(u);
+    const scale = lr / (1 - this.beta1 ** t);
+    w.assign(tf.sub(w, tf.div(tf.mul(m, scale), tf.add(u, this.epsilon))));
+  }
+
+  protected ownConfig(): tf.serialization.ConfigDict {
+    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+}
+tf.serialization.registerClass(ExpAdamax);

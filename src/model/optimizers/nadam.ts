@@ -1,0 +1,79 @@
+// Nadam with TF2 Keras's update rule and momentum schedule (tfjs has no Nadam):
+//   mu_t = b1 * (1 - 0.5 * 0.96^(t * momentum_decay)),  mu_{t+1} likewise
+//   m_schedule_new = m_schedule * mu_t,  m_schedule_next = m_schedule_new * mu_{t+1}
+//   m = b1 m + (1-b1) g,  v = b2 v + (1-b2) g^2
+//   m_hat = mu_{t+1} m / (1 - m_schedule_next) + (1 - mu_t) g / (1 - m_schedule_new)
+//   v_hat = v / (1 - b2^t),  w -= lr m_hat / (sqrt(v_hat) + eps)
+// (tensorflow/python/keras/optimizer_v2/nadam.py, default momentum_decay 0.004). Keras 3
+// dropped the factor (mu_t uses 0.96^t): momentum_decay: 1 reproduces that schedule.
+// The product m_schedule is kept as a JS double (TF keeps a float32 variable; the
+// difference is far below float32 weight precision).
+import * as tf from '@tensorflow/tfjs';
+import { ExpOptimizer, requireRange, type BaseOptimizerConfig } from './base.ts';
+
+export interface NadamConfig extends BaseOptimizerConfig {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  momentumDecay?: number;
+}
+
+export class ExpNadam extends ExpOptimizer {
+  static className = 'ExpNadam';
+  readonly optimizerName = 'nadam' as const;
+  protected readonly slotNames = ['m', 'v'] as const;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly momentumDecay: number;
+  /** prod_{i<=t} mu_i over the steps applied so far (Keras's m_cache / u_product). */
+  private mSchedule = 1;
+  /** Coefficients of the step in progress, set by beginStep. */
+  private muT = 0;
+  private muNext = 0;
+  private mScheduleNew = 1;
+  private mScheduleNext = 1;
+
+  constructor(config: NadamConfig = {}) {
+    super(config, 0.001);
+    this.beta1 = requireRange(config.beta1 ?? 0.9, 0, 1, 'beta_1');
+    this.beta2 = requireRange(config.beta2 ?? 0.999, 0, 1, 'beta_2');
+    this.epsilon = config.epsilon ?? 1e-7;
+    this.momentumDecay = config.momentumDecay ?? 0.004;
+  }
+
+  private mu(t: number): number {
+    return this.beta1 * (1 - 0.5 * 0.96 ** (t * this.momentumDecay));
+  }
+
+  protected override beginStep(t: number): void {
+    this.muT = this.mu(t);
+    this.muNext = this.mu(t + 1);
+    this.mScheduleNew = this.mSchedule * this.muT;
+    this.mScheduleNext = this.mScheduleNew * this.muNext;
+    this.mSchedule = this.mScheduleNew;
+  }
+
+  protected updateVariable(w: tf.Variable, g: tf.Tensor, s: Record<string, tf.Variable>, t: number, lr: number): void {
+    const m = tf.add(tf.mul(s.m, this.beta1), tf.mul(g, 1 - this.beta1));
+    const v = tf.add(tf.mul(s.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+    s.m.assign(m);
+    s.v.assign(v);
+    const mHat = tf.add(tf.mul(m, this.muNext / (1 - this.mScheduleNext)), tf.mul(g, (1 - this.muT) / (1 - this.mScheduleNew)));
+    const vHat = tf.div(v, 1 - this.beta2 ** t);
+    w.assign(tf.sub(w, tf.div(tf.mul(mHat, lr), tf.add(tf.sqrt(vHat), this.epsilon))));
+  }
+
+  protected override extraState(): Record<string, number> {
+    return { m_schedule: this.mSchedule };
+  }
+
+  protected override restoreExtraState(state: Record<string, number>): void {
+    if (state.m_schedule != null) this.mSchedule = state.m_schedule;
+  }
+
+  protected ownConfig(): tf.serialization.ConfigDict {
+    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, momentumDecay: this.momentumDecay };
+  }
+}
+tf.serialization.registerClass(ExpNadam);
