@@ -1,0 +1,11 @@
+// Every `exp` subcommand registers itself here: one import and one entry per command module.
+import type { Command } from 'commander';
+import { register as registerValidate } from './validate.ts';
+import { register as registerSchema } from './schema.ts';
+import { register as registerRun } from './run.ts';
+
+export const commands: Array<(program: Command) => void> = [
+  registerValidate,
+  registerSchema,
+  registerRun,
+];
