@@ -47,7 +47,7 @@ export const OPTIMIZERS: Record<OptimizerName, OptimizerEntry> = {
   },
   rmsprop: {
     defaultLearningRate: 0.001,
-    keys: ['rho', 'momentum', 'epsilon', 'momentum_schedule'],
+    keys: ['rho', 'momentum', 'epsilon'],
     create: (s, base) => new ExpRMSprop({ ...base, rho: s.rho, momentum: s.momentum_schedule?.start ?? s.momentum, epsilon: s.epsilon }),
   },
   adagrad: {
