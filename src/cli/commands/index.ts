@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import { register as registerValidate } from './validate.ts';
 import { register as registerSchema } from './schema.ts';
 import { register as registerRun } from './run.ts';
+import { register as registerData } from './data.ts';
 
 export const commands: Array<(program: Command) => void> = [
   registerValidate,
   registerSchema,
   registerRun,
+  registerData,
 ];
