@@ -66,6 +66,9 @@ export function compileModel(layers: readonly LayerSpec[], inputDim: number, opt
     model.add(layer);
     built.push({ layer, entry, ctx });
   });
+  // Build now: an unbuilt tfjs Sequential reports no regularization losses from
+  // calculateLosses() until its first apply/compile, which would silently drop l1/l2.
+  model.build();
   for (const { layer, entry, ctx } of built) {
     const values = (LAYERS[entry.type].initialWeights as (s: LayerSpec, l: tf.layers.Layer, c: BuildContext) => Float32Array[] | null)(
       entry.spec,

@@ -28,10 +28,18 @@ export const LOSSES: Record<LossName, LossFn> = {
   mean_squared_error: meanSquaredError,
 };
 
+/**
+ * The layers' regularization penalties, collected layer by layer: a tfjs Sequential's own
+ * calculateLosses() is empty until the model has been built by a first call.
+ */
+function penaltyTerms(model: tf.LayersModel): tf.Scalar[] {
+  return model.layers.flatMap((layer) => layer.calculateLosses());
+}
+
 /** Sum of the model's regularization penalties (l1/l2 on kernels and biases); 0 when there are none. */
 export function regularizationLoss(model: tf.LayersModel): tf.Scalar {
   return tf.tidy(() => {
-    const terms = model.calculateLosses();
+    const terms = penaltyTerms(model);
     return (terms.length === 0 ? tf.scalar(0) : tf.addN(terms)) as tf.Scalar;
   });
 }
@@ -43,7 +51,7 @@ export function regularizationLoss(model: tf.LayersModel): tf.Scalar {
 export function totalLoss(model: tf.LayersModel, yTrue: tf.Tensor, yPred: tf.Tensor, lossName: LossName): tf.Scalar {
   return tf.tidy(() => {
     const data = LOSSES[lossName](yTrue, yPred);
-    const terms = model.calculateLosses();
+    const terms = penaltyTerms(model);
     return (terms.length === 0 ? data : tf.addN([data, ...terms])) as tf.Scalar;
   });
 }
