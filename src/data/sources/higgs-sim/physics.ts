@@ -24,9 +24,9 @@ export const BW_TRUNCATION = 10;
 /** pT of the produced system (H0 or t tbar) ~ Gamma(2, theta): mode theta, mean 2 theta. */
 export const SYSTEM_PT_THETA = 25;
 /** Rapidity of the produced system ~ Normal(0, sigma); heavier systems are more central. */
-export const SYSTEM_Y_SIGMA = 0.9;
+export const SYSTEM_Y_SIGMA = 0.75;
 /** Pseudorapidity of the ISR jet ~ Normal(0, sigma): radiation is more forward than the system. */
-export const ISR_ETA_SIGMA = 1.5;
+export const ISR_ETA_SIGMA = 1.0;
 /** t tbar invariant mass = threshold + Gamma(2, theta): peaks near 2 m_t + theta, falling above. */
 export const TTBAR_MASS_THETA = 60;
 

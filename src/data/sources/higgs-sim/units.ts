@@ -24,24 +24,26 @@ const BTAG_V = [1.087, 1.107, 1.274, 1.551];
 
 /**
  * GeV per HIGGS unit for the 5 pT/MET columns (lepton pT, MET, jet 1-4 pT) and the 7 masses.
- * Derivation: sim_mean_gev / real_mean, with real means from the real file
- * (lepton_pT 1.003, MET 0.984, jets 0.998 0.984 0.999 0.985; m_jj 1.028, m_jjj 1.019,
- * m_lv 1.051, m_jlv 1.013, m_bb 0.974, m_wbb 1.032, m_wwbb 0.958).
+ * Derivation: (simulated mean in GeV, HIGGS_SIM_VERSION 1.0.0) / (real file mean), as noted
+ * per line. Independent check: these mass scales put the real file's own peaks where the
+ * physics does: m_lv 0.975-0.985 -> 80-81 GeV, signal m_bb 0.825 -> 124 GeV,
+ * m_wbb 0.925 -> 301 GeV, m_wwbb 0.775 -> 402 GeV (histogram modes, bins of 0.05).
+ * Must be re-derived when the physics changes (a new version).
  */
 export const GEV_PER_HIGGS_UNIT = {
-  lepton_pT: 60,
-  missing_energy_magnitude: 60,
-  jet1_pt: 120,
-  jet2_pt: 90,
-  jet3_pt: 65,
-  jet4_pt: 45,
-  m_jj: 90,
-  m_jjj: 180,
-  m_lv: 80,
-  m_jlv: 180,
-  m_bb: 130,
-  m_wbb: 330,
-  m_wwbb: 500,
+  lepton_pT: 59.36, // 59.57 GeV / 1.003
+  missing_energy_magnitude: 52.57, // 51.75 / 0.984
+  jet1_pt: 109.75, // 109.51 / 0.998
+  jet2_pt: 77.47, // 76.20 / 0.984
+  jet3_pt: 54.17, // 54.09 / 0.999
+  jet4_pt: 38.73, // 38.14 / 0.985
+  m_jj: 106.54, // 109.48 / 1.028
+  m_jjj: 202.98, // 206.93 / 1.019
+  m_lv: 81.8, // 85.94 / 1.051
+  m_jlv: 184.83, // 187.19 / 1.013
+  m_bb: 150.43, // 146.46 / 0.974
+  m_wbb: 325.4, // 335.85 / 1.032
+  m_wwbb: 518.46, // 496.66 / 0.958
 } as const;
 
 /** Per-column multiplier from the generator's internal values (GeV, rad, tag level) to `units`. */
