@@ -55,7 +55,7 @@ test('acceptance: HDF5 (seed layout, project writer) and CSV.gz (UCI layout) wit
   writeGz(gz, uciCsv(x, y, cols));
 
   const layout = await hdf5Layout(h5);
-  assert.deepEqual({ rows: layout.rows, cols: layout.cols, f: layout.featuresDtype, t: layout.targetsDtype }, { rows, cols, f: '<f', t: '<f' });
+  assert.deepEqual({ rows: layout.rows, cols: layout.cols, f: layout.featuresDtype, t: layout.targetsDtype }, { rows, cols, f: 'float32', t: 'float32' });
 
   const fromH5 = await readAll(createHdf5Source(h5), 300);
   const fromCsv = await readAll(createCsvSource(gz), 256);

@@ -46,7 +46,13 @@ function printInfo(info: DataInfo): void {
   const c = info.classes;
   out.write(`classes: signal ${c.signal} (${(100 * c.signalFraction).toFixed(2)}%), background ${c.background}${c.other ? `, other labels ${c.other}` : ''}\n`);
   if (info.nonFinite) out.write(`non-finite values: ${info.nonFinite}\n`);
-  const table = new Table({ head: ['#', 'column', 'min', 'mean', 'max'], colAligns: ['right', 'left', 'right', 'right', 'right'] });
+  const table = new Table({
+    head: ['#', 'column', 'min', 'mean', 'max'],
+    colAligns: ['right', 'left', 'right', 'right', 'right'],
+    // No colours (pipes and logs) and no rule between rows (28 rows stay readable).
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
   info.stats.forEach((s, i) => table.push([i, s.name, fmt(s.min), fmt(s.mean), fmt(s.max)]));
   out.write(`${table.toString()}\n`);
 }
@@ -79,7 +85,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ exp data convert HIGGS.csv.gz HIGGS.h5\n  $ exp data convert events.tsv events.h5 --header --label-column signal\n')
     .action(async (input: string, output: string, o: CsvFlags) => {
       const t0 = Date.now();
-      let last = 0;
+      let last = t0;
       const r = await convertCsvToHdf5(input, output, {
         ...csvOptions(o),
         onProgress: (rows) => {

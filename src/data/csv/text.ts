@@ -22,7 +22,7 @@ async function openOrExplain(path: string) {
     return await open(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ExpError('data', { message: `${path}: no such file`, hint: 'check data.path (relative to the spec file)' });
+    if (code === 'ENOENT') throw new ExpError('data', { message: `${path}: no such file`, hint: 'check the file name' });
     if (code === 'EISDIR') throw new ExpError('data', `${path}: is a directory, not a file`);
     throw new ExpError('data', `${path}: cannot open (${code ?? String(e)})`);
   }

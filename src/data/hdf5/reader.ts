@@ -58,7 +58,14 @@ export function inspectLayout(file: H5File, lib: H5, path: string, featuresName:
   const attr = fx.attrs['columns'];
   const names: unknown = attr ? fx.get_attribute('columns', true) : null;
   if (Array.isArray(names) && names.length === xs[1] && names.every((n) => typeof n === 'string')) columns = names as string[];
-  return { rows: xs[0], cols: xs[1], featuresDtype: String(fx.dtype), targetsDtype: String(fy.dtype), columns };
+  return { rows: xs[0], cols: xs[1], featuresDtype: dtypeName(fx), targetsDtype: dtypeName(fy), columns };
+}
+
+/** `float32`, `int16`, `uint8`, ... (+ `big-endian`) from h5wasm's metadata. */
+function dtypeName(d: H5Dataset): string {
+  const m = d.metadata;
+  const base = m.type === 1 ? `float${m.size * 8}` : `${m.signed ? 'int' : 'uint'}${m.size * 8}`;
+  return m.littleEndian === false ? `${base} big-endian` : base;
 }
 
 /** The row range [start, end) an offset/limit selects, or an error if the file is too short. */

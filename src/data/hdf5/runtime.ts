@@ -29,7 +29,7 @@ export async function assertHdf5File(path: string): Promise<void> {
     fh = await open(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ExpError('data', { message: `${path}: no such file`, hint: 'check data.path (relative to the spec file), or run `exp data fetch higgs`' });
+    if (code === 'ENOENT') throw new ExpError('data', { message: `${path}: no such file`, hint: 'check the file name; `exp data fetch higgs` downloads HIGGS and converts it to HDF5' });
     throw new ExpError('data', { message: `${path}: cannot open (${code ?? String(e)})` });
   }
   try {
