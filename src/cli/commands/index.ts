@@ -4,10 +4,12 @@ import { register as registerValidate } from './validate.ts';
 import { register as registerSchema } from './schema.ts';
 import { register as registerRun } from './run.ts';
 import { register as registerData } from './data.ts';
+import { register as registerRuns } from './runs.ts';
 
 export const commands: Array<(program: Command) => void> = [
   registerValidate,
   registerSchema,
   registerRun,
   registerData,
+  registerRuns,
 ];
