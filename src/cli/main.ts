@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ExpError, formatProblem } from '../errors.ts';
 import { commands } from './commands/index.ts';
+import { io } from './io.ts';
 
 function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -30,10 +31,11 @@ export function buildProgram(): Command {
     .description('Declarative neural-network experiments for high-energy physics: one YAML file, one command.')
     .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (t) => io.out(t), writeErr: (t) => io.err(t) })
     .exitOverride()
     .addHelpText('after', '\nExample:\n  $ exp run experiments/deep.yaml\n');
   for (const register of commands) register(program);
-  for (const c of program.commands) c.exitOverride();
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (t) => io.out(t), writeErr: (t) => io.err(t) });
   return program;
 }
 
@@ -48,10 +50,10 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (err instanceof ExpError) {
-      for (const p of err.problems) process.stderr.write(formatProblem(p) + '\n');
+      for (const p of err.problems) io.err(formatProblem(p) + '\n');
       return err.exitCode;
     }
-    process.stderr.write(`exp: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    io.err(`exp: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 1;
   }
 }

@@ -29,7 +29,11 @@ export function parseYamlSource(text: string, file: string): ParsedSource {
     return { file, line, col };
   };
   const problems: Problem[] = [];
+  // one error per position: the parser's follow-on complaints about the same spot are noise
+  const positions = new Set<number>();
   for (const e of doc.errors) {
+    if (positions.has(e.pos[0])) continue;
+    positions.add(e.pos[0]);
     problems.push({ message: `YAML syntax error: ${yamlMessage(e.message)}`, location: at(e.pos[0]) });
   }
   const locations: LocationMap = new Map();

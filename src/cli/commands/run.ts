@@ -1,6 +1,7 @@
 // `exp run FILE`: load and validate the spec (nothing is written when it is invalid), then either
 // print the resolved spec (--dry-run) or hand it to the pipeline.
 import type { Command } from 'commander';
+import { io } from '../io.ts';
 import { Option } from 'commander';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -48,7 +49,7 @@ export function register(program: Command): void {
       const loaded = unwrap(await loadSpec(file, { overrides: flags.set }), 'spec');
       const inputs = staticChecks(loaded);
       if (flags.dryRun) {
-        process.stdout.write(await dryRunText(loaded, inputs, flags.backend));
+        io.out(await dryRunText(loaded, inputs, flags.backend));
         return;
       }
       const { runExperiment } = await import('../../pipeline/run-experiment.ts');

@@ -1,5 +1,6 @@
 // `exp schema`: prints schema/experiment.schema.json, the spec language's single source of truth.
 import type { Command } from 'commander';
+import { io } from '../io.ts';
 import { experimentSchema } from '../../spec/index.ts';
 
 export function register(program: Command): void {
@@ -8,6 +9,6 @@ export function register(program: Command): void {
     .description('print the JSON schema of experiment specs (editors can use it for completion)')
     .addHelpText('after', '\nExample:\n  $ exp schema > experiment.schema.json\n')
     .action(() => {
-      process.stdout.write(JSON.stringify(experimentSchema(), null, 2) + '\n');
+      io.out(JSON.stringify(experimentSchema(), null, 2) + '\n');
     });
 }

@@ -1,5 +1,6 @@
 // `exp validate FILE...`: every file, every problem, exit 2 when any spec is invalid.
 import type { Command } from 'commander';
+import { io } from '../io.ts';
 import { ExpError, type Problem } from '../../errors.ts';
 import { loadSpec } from '../../spec/index.ts';
 import { modelInputs } from '../../spec/features.ts';
@@ -15,7 +16,7 @@ export function register(program: Command): void {
       const problems: Problem[] = [];
       for (const file of files) {
         const found = await checkSpec(file, opts.set);
-        if (found.length === 0) process.stdout.write(`${file}: ok\n`);
+        if (found.length === 0) io.out(`${file}: ok\n`);
         problems.push(...found);
       }
       if (problems.length > 0) throw new ExpError('spec', problems);
