@@ -1,21 +1,145 @@
 // Orchestrates one `exp run`: spec -> data -> model -> train -> evaluate -> runs -> tracking.
-// Owned by the lead; being written while the modules it calls land.
-import { ExpError } from '../errors.ts';
+// Each matrix variant becomes its own run directory. Data problems surface before a run
+// directory exists (like an invalid spec, they leave nothing behind); once it exists, a failure
+// or Ctrl-C marks it failed or interrupted and keeps everything finished so far.
+import { ExpError, type Problem } from '../errors.ts';
+import type { Evaluation } from '../evaluate/index.ts';
+import { createRun, type RunHandle } from '../runs/run.ts';
+import { writeRunReport } from '../runs/report.ts';
+import type { LoadedSpec, ResolvedSpec } from '../spec/index.ts';
+import { modelInputs } from '../spec/features.ts';
+import { resolveTrackingConfig, trackRunSafely } from '../tracking/index.ts';
+import { selectBackend, type BackendChoice, type BackendInfo } from '../train/backend.ts';
+import { guardInterrupts } from './interrupt.ts';
+import { prepareData } from './prepare-data.ts';
+import { trainModel } from './train-model.ts';
 
 export interface RunOptions {
   /** Where run directories are created (--runs-dir, EXP_RUNS_DIR, default ./runs). */
   runsDir: string;
   /** --backend from the command line; overrides the spec's backend. */
-  backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend?: BackendChoice;
   /** The command line as typed, recorded in run.json. */
   argv: string[];
+  /** Progress and summary lines (default: stderr). */
+  log?: (msg: string) => void;
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunOutcome {
   runDir: string;
   status: 'finished' | 'failed' | 'interrupted';
+  evaluations: Record<string, Evaluation>;
 }
 
-export async function runExperiment(_loaded: unknown, _opts: RunOptions): Promise<RunOutcome[]> {
-  throw new ExpError('run', 'training is not available yet in this build');
+export async function runExperiment(loaded: LoadedSpec, opts: RunOptions): Promise<RunOutcome[]> {
+  const log = opts.log ?? ((msg: string) => process.stderr.write(msg + '\n'));
+  const outcomes: RunOutcome[] = [];
+  for (const spec of loaded.variants) {
+    const outcome = await runVariant(loaded, spec, opts, log);
+    outcomes.push(outcome);
+    if (outcome.status !== 'finished') break;
+  }
+  return outcomes;
+}
+
+async function runVariant(loaded: LoadedSpec, spec: ResolvedSpec, opts: RunOptions, log: (msg: string) => void): Promise<RunOutcome> {
+  const inputs = located(loaded, () => {
+    const r = modelInputs(spec);
+    if (r.problems.length > 0) throw new ExpError('spec', r.problems);
+    return r.inputs;
+  });
+  const backend = await selectBackend(opts.backend ?? spec.backend, log);
+  log(`backend: ${backend.name} (${backend.device})`);
+  const data = await locatedAsync(loaded, () => prepareData(spec, loaded.dir, log));
+  const inputsOf = (model: string): string[] => inputs?.[model] ?? data.columns;
+
+  const run = createRun({
+    runsDir: opts.runsDir,
+    name: spec.name,
+    specText: loaded.text,
+    resolvedSpec: spec,
+    meta: {
+      seed: spec.seed,
+      data: { fingerprint: data.fingerprint },
+      backend: backendRecord(backend),
+      command: ['exp', ...opts.argv],
+      models: Object.keys(spec.models),
+      extra: { rows: { train: data.train.rows, validation: data.validation?.rows ?? 0, test: data.test.rows, dropped: data.dropped } },
+    },
+  });
+  log(`run: ${run.dir}`);
+  run.writeJson('scaler.json', { ...data.scaler.toJSON(), columns: data.columns });
+
+  const guard = guardInterrupts(log, () => finishQuietly(run, 'interrupted'));
+  const evaluations: Record<string, Evaluation> = {};
+  let status: RunOutcome['status'] = 'finished';
+  try {
+    for (const [name, model] of Object.entries(spec.models)) {
+      const out = await trainModel({ name, model, spec, inputs: inputsOf(name), data, run, signal: guard.signal, log });
+      if (out.evaluation) evaluations[name] = out.evaluation;
+      if (out.fit.interrupted || guard.signal.aborted) {
+        status = 'interrupted';
+        break;
+      }
+    }
+    writeRunReport(run.dir);
+    run.finish(status);
+  } catch (e) {
+    status = guard.signal.aborted ? 'interrupted' : 'failed';
+    finishQuietly(run, status, e);
+    throw e;
+  } finally {
+    guard.release();
+  }
+  log(`run ${status}: ${run.dir}`);
+
+  const tracking = resolveTrackingConfig(spec.tracking as never, opts.env ?? process.env);
+  if (tracking) {
+    const t = await trackRunSafely(run.dir, tracking);
+    log(t.ok ? `tracking: logged to ${tracking.uri}` : `tracking failed (the run is safe; upload it later with \`exp sync ${run.id}\`): ${t.error}`);
+  }
+  return { runDir: run.dir, status, evaluations };
+}
+
+function backendRecord(b: BackendInfo): { name: string; device: string; packages: Record<string, string> } {
+  return { name: b.name, device: b.device, packages: b.packages };
+}
+
+/** Marks the run and writes what report it can; never throws (it runs on the way out). */
+function finishQuietly(run: RunHandle, status: 'failed' | 'interrupted', error?: unknown): void {
+  try {
+    writeRunReport(run.dir);
+  } catch {
+    // the report is a convenience; the status below is what matters
+  }
+  try {
+    const message = error instanceof Error ? error.message : error === undefined ? undefined : String(error);
+    run.finish(status, message ? { error: { message } } : {});
+  } catch {
+    // nothing more can be done on the way out
+  }
+}
+
+/** Adds the spec file location to problems that name a key but have no location. */
+function withLocations(loaded: LoadedSpec, e: unknown): unknown {
+  if (!(e instanceof ExpError)) return e;
+  const problems: Problem[] = e.problems.map((p) => (p.location || !p.path ? p : { ...p, location: loaded.locate(p.path) }));
+  return new ExpError(e.kind, problems);
+}
+
+function located<T>(loaded: LoadedSpec, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw withLocations(loaded, e);
+  }
+}
+
+async function locatedAsync<T>(loaded: LoadedSpec, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw withLocations(loaded, e);
+  }
 }
