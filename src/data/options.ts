@@ -1,30 +1,16 @@
 // The spec's `data` keys (schema/experiment.schema.json, $defs.data) as the data layer sees
 // them: every key optional, defaults applied by withDataDefaults (the spec loader may or may
 // not have applied the schema defaults already).
-import type { CatalogueName } from './catalogues.ts';
-import type { Delimiter } from './csv/reader.ts';
+import type { Data } from '../spec/types.generated.ts';
 
 export type SourceName = 'higgs-sim' | 'hdf5' | 'csv';
 export const SOURCE_NAMES: readonly SourceName[] = ['higgs-sim', 'hdf5', 'csv'];
 
-export interface DataOptions {
-  source?: SourceName;
-  path?: string;
-  sha256?: string;
-  catalogue?: CatalogueName;
-  features?: string | string[];
-  events?: number | null;
-  offset?: number;
-  features_dataset?: string;
-  targets_dataset?: string;
-  header?: boolean;
-  label_column?: string;
-  delimiter?: Delimiter;
-  units?: 'higgs' | 'gev';
-  signal_fraction?: number;
-  seed?: number | null;
-  nan_policy?: 'error' | 'drop';
-}
+/**
+ * The spec's `data` block as written (every key optional); the resolved spec's DataSpec
+ * (src/spec/types.ts, every defaulted key present) is assignable to it.
+ */
+export type DataOptions = Data;
 
 export type ResolvedDataOptions = Required<Omit<DataOptions, 'path' | 'sha256' | 'events' | 'seed'>> &
   Pick<DataOptions, 'path' | 'sha256'> & { events: number | null; seed: number | null };

@@ -1,10 +1,14 @@
 // h5wasm's Node build reads and writes the host file system directly (Emscripten
 // NODERAWFS), so HDF5 files are opened from disk without loading them into memory.
-import h5wasm from 'h5wasm/node';
+//
+// The module is imported lazily: its 4 MB Emscripten glue takes seconds to load and, under
+// tsx's loader (tests, `node --import tsx`), about 600 MB of RSS, which runs on the
+// simulator and commands that never touch HDF5 should not pay.
+import type h5wasmType from 'h5wasm/node';
 import { open } from 'node:fs/promises';
 import { ExpError } from '../../errors.ts';
 
-export type H5 = typeof h5wasm;
+export type H5 = typeof h5wasmType;
 export type H5File = InstanceType<H5['File']>;
 export type H5Dataset = InstanceType<H5['Dataset']>;
 
@@ -12,7 +16,10 @@ let loaded: Promise<H5> | null = null;
 
 /** The initialised h5wasm module (the WebAssembly compiles once per process). */
 export function h5(): Promise<H5> {
-  loaded ??= h5wasm.ready.then(() => h5wasm);
+  loaded ??= import('h5wasm/node').then(async (m) => {
+    await m.default.ready;
+    return m.default;
+  });
   return loaded;
 }
 
