@@ -2,7 +2,7 @@
 // scalars replace), the path being relative to the extending file. Chains are followed; cycles and
 // missing files are errors at the `extends` value.
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Problem } from '../errors.ts';
 import { isPlainObject } from './paths.ts';
 import { overlayLocations, parseYamlSource, type LocationMap } from './source.ts';
@@ -50,6 +50,7 @@ async function loadText(text: string, abs: string, display: string, stack: strin
   }
   const base = await loadText(baseText, baseAbs, baseDisplay, chain);
   if (!base.ok) return base;
+  rebaseDataPath(base.value.data, dirname(baseAbs), dirname(abs));
   const own = { ...data };
   delete own.extends;
   const ownLocations = new Map(parsed.locations);
@@ -62,6 +63,17 @@ async function loadText(text: string, abs: string, display: string, stack: strin
       files: [display, ...base.value.files],
     },
   };
+}
+
+/**
+ * `data.path` is relative to the file that writes it; once a base is merged into a spec in another
+ * directory, the path is rewritten relative to the extending file, so that the loaded spec's rule stays
+ * "relative to the spec file".
+ */
+function rebaseDataPath(data: Record<string, unknown>, fromDir: string, toDir: string): void {
+  const d = data.data;
+  if (!isPlainObject(d) || typeof d.path !== 'string' || isAbsolute(d.path) || fromDir === toDir) return;
+  d.path = relative(toDir, resolve(fromDir, d.path)) || '.';
 }
 
 /** Mappings merge key by key; anything else in `top` (lists, scalars, null) replaces. */

@@ -426,6 +426,9 @@ export interface Model {
  * via the `definition` "dense".
  */
 export interface Dense {
+  /**
+   * Layer type: dense.
+   */
   type: "dense";
   /**
    * Number of output units.
@@ -487,6 +490,9 @@ export interface InitializerConfig {
  * via the `definition` "dropout".
  */
 export interface Dropout {
+  /**
+   * Layer type: dropout.
+   */
   type: "dropout";
   /**
    * Fraction of inputs dropped.
@@ -504,6 +510,9 @@ export interface Dropout {
  * via the `definition` "batch_normalization".
  */
 export interface BatchNormalization {
+  /**
+   * Layer type: batch_normalization.
+   */
   type: "batch_normalization";
   /**
    * Momentum of the moving averages.
@@ -525,6 +534,9 @@ export interface BatchNormalization {
  * via the `definition` "activation_layer".
  */
 export interface ActivationLayer {
+  /**
+   * Layer type: activation.
+   */
   type: "activation";
   activation: Activation;
   /**
@@ -1076,6 +1088,9 @@ export interface ResolvedModel {
  * via the `definition` "dense".
  */
 export interface ResolvedDense {
+  /**
+   * Layer type: dense.
+   */
   type: "dense";
   /**
    * Number of output units.
@@ -1137,6 +1152,9 @@ export interface ResolvedInitializerConfig {
  * via the `definition` "dropout".
  */
 export interface ResolvedDropout {
+  /**
+   * Layer type: dropout.
+   */
   type: "dropout";
   /**
    * Fraction of inputs dropped.
@@ -1154,6 +1172,9 @@ export interface ResolvedDropout {
  * via the `definition` "batch_normalization".
  */
 export interface ResolvedBatchNormalization {
+  /**
+   * Layer type: batch_normalization.
+   */
   type: "batch_normalization";
   /**
    * Momentum of the moving averages.
@@ -1175,6 +1196,9 @@ export interface ResolvedBatchNormalization {
  * via the `definition` "activation_layer".
  */
 export interface ResolvedActivationLayer {
+  /**
+   * Layer type: activation.
+   */
   type: "activation";
   activation: ResolvedActivation;
   /**

@@ -219,3 +219,42 @@ test('schemaDefaults fills every default key for a minimal spec', () => {
   assert.equal(d.training.optimizer.name, 'nadam');
   assert.equal(d.models.model!.batch_size, 100);
 });
+
+test('data.path written in a base file stays relative to that file', async () => {
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(dir, 'shared'), { recursive: true });
+  write('shared/base-data.yaml', ['data:', '  source: hdf5', '  path: ../../data/HIGGS.h5']);
+  const f = write('uses-base-data.yaml', ['extends: shared/base-data.yaml', 'name: d', 'models:', '  m:', ...MODEL]);
+  const s = await load(f);
+  // dir/shared/../../data = the parent of dir; relative to dir that is ../data
+  assert.equal(s.resolved.data.path, '../data/HIGGS.h5');
+  assert.equal(s.dir, dir);
+});
+
+test('the commented HIGGS.h5 block of each experiment is a valid spec once uncommented', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  const files = readdirSync('experiments').filter((f) => f.endsWith('.yaml'));
+  assert.ok(files.length >= 4);
+  for (const name of files) {
+    const text = readFileSync(join('experiments', name), 'utf8');
+    const at = text.indexOf('# --- On the real HIGGS.h5');
+    assert.ok(at > 0, `${name} has a HIGGS.h5 block`);
+    const block = text
+      .slice(at)
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.startsWith('# data:') || l.startsWith('#   '))
+      .map((l) => l.slice(2));
+    const head = text.slice(0, at).replace(/^extends: (.*)$/m, (_m, p: string) => `extends: ${resolve('experiments', p)}`);
+    const f = write(`h5-${name}`, [head, ...block]);
+    const s = await load(f);
+    for (const v of s.variants) {
+      assert.equal(v.data.source, 'hdf5', name);
+      assert.equal(v.data.path, '../data/HIGGS.h5', name);
+      assert.equal(v.data.features_dataset, 'features');
+      assert.equal(v.data.targets_dataset, 'targets');
+      assert.equal(v.data.events, null);
+    }
+  }
+});
