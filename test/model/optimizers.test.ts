@@ -7,6 +7,11 @@ import { ExpError } from '../../src/errors.ts';
 import { ExpNadam, compileModel, createOptimizer, totalLoss } from '../../src/model/index.ts';
 import type { ExpOptimizer, OptimizerSpec } from '../../src/model/index.ts';
 
+// Every optimizer has two implementations of its rule: tfjs ops ('tensor', for GPU/native
+// backends) and a fused loop ('array', cpu/wasm). Both are checked against the reference.
+const MODES = ['tensor', 'array'] as const;
+type Mode = (typeof MODES)[number];
+
 // Loss f(w) = sum(0.5 a w^2 + b w + c cos(w)): gradient a w + b - c sin(w) changes every step.
 const A = [1.5, 0.7, 2.2, 0.3];
 const B = [0.4, -1.1, 0.05, 2.0];
@@ -101,13 +106,14 @@ function reference(opts: RefOptions, steps: number): number[][] {
 }
 
 /** The same trajectory through the tfjs optimizer, with gradients from tf.variableGrads. */
-function run(opts: RefOptions, steps: number, opt: ExpOptimizer = createOptimizer(opts.spec)): number[][] {
+function run(opts: RefOptions, steps: number, mode: Mode | ((t: number) => Mode), opt: ExpOptimizer = createOptimizer(opts.spec)): number[][] {
   const w = tf.variable(tf.tensor1d(W0));
   const a = tf.tensor1d(A);
   const b = tf.tensor1d(B);
   const c = tf.tensor1d(C);
   const out: number[][] = [];
   for (let t = 1; t <= steps; t++) {
+    opt.updateMode = typeof mode === 'function' ? mode(t) : mode;
     opt.learningRate = opts.lrAt(t);
     if (opts.momentumAt) opt.setMomentum(opts.momentumAt(t));
     const { value, grads } = tf.variableGrads(
@@ -140,15 +146,27 @@ const constLr = (lr: number) => () => lr;
 // A decaying per-step rate, as the exponential schedule produces.
 const decayingLr = (lr: number) => (t: number) => lr * Math.pow(0.9, t - 1);
 
-test('nadam matches the float64 Keras reference to 1e-6 over 8 steps', () => {
+for (const mode of MODES) {
+  test(`nadam (${mode}) matches the float64 Keras reference to 1e-6 over 8 steps`, () => {
+    const opts = { spec: { name: 'nadam', learning_rate: 0.05 } as OptimizerSpec, lrAt: constLr(0.05) };
+    assertClose(run(opts, 8, mode), reference(opts, 8), 1e-6, `nadam ${mode}`);
+  });
+
+  test(`nadam (${mode}) with a changing learning rate, non-default betas, momentum_decay 1 (Keras 3 schedule), weight decay and clipnorm`, () => {
+    const spec: OptimizerSpec = { name: 'nadam', beta_1: 0.8, beta_2: 0.99, epsilon: 1e-6, momentum_decay: 1, weight_decay: 0.05, clipnorm: 1.0 };
+    const opts = { spec, lrAt: decayingLr(0.1) };
+    assertClose(run(opts, 8, mode), reference(opts, 8), 1e-6, `nadam-variant ${mode}`);
+  });
+}
+
+test('switching between tensor and array mode mid-run carries the state over', () => {
   const opts = { spec: { name: 'nadam', learning_rate: 0.05 } as OptimizerSpec, lrAt: constLr(0.05) };
-  assertClose(run(opts, 8), reference(opts, 8), 1e-6, 'nadam');
+  assertClose(run(opts, 8, (t) => (t <= 3 || t > 6 ? 'tensor' : 'array')), reference(opts, 8), 1e-6, 'nadam mixed');
 });
 
-test('nadam with a changing learning rate, non-default betas, momentum_decay 1 (Keras 3 schedule), weight decay and clipnorm', () => {
-  const spec: OptimizerSpec = { name: 'nadam', beta_1: 0.8, beta_2: 0.99, epsilon: 1e-6, momentum_decay: 1, weight_decay: 0.05, clipnorm: 1.0 };
-  const opts = { spec, lrAt: decayingLr(0.1) };
-  assertClose(run(opts, 8), reference(opts, 8), 1e-6, 'nadam-variant');
+test('auto mode fuses on the cpu backend', () => {
+  assert.equal(tf.getBackend(), 'cpu');
+  assert.equal(createOptimizer({ name: 'adam' }).activeMode(), 'array');
 });
 
 test('nadam step 1 by hand: mu_1, mu_2 and the bias corrections', () => {
@@ -179,20 +197,32 @@ for (const [label, spec, lrAt] of [
   ['rmsprop momentum', { name: 'rmsprop', rho: 0.8, momentum: 0.5 }, constLr(0.01)],
   ['adagrad', { name: 'adagrad', learning_rate: 0.1 }, constLr(0.1)],
 ] as Array<[string, OptimizerSpec, (t: number) => number]>) {
-  test(`${label} matches the float64 Keras reference over 8 steps`, () => {
-    const opts = { spec, lrAt };
-    assertClose(run(opts, 8), reference(opts, 8), 2e-6, label);
+  for (const mode of MODES) {
+    test(`${label} (${mode}) matches the float64 Keras reference over 8 steps`, () => {
+      const opts = { spec, lrAt };
+      assertClose(run(opts, 8, mode), reference(opts, 8), 2e-6, `${label} ${mode}`);
+    });
+  }
+}
+
+for (const mode of MODES) {
+  test(`sgd momentum ramp (${mode}): setMomentum each step follows the reference`, () => {
+    const opts = { spec: { name: 'sgd', momentum: 0.5 } as OptimizerSpec, lrAt: constLr(0.05), momentumAt: (t: number) => 0.5 + 0.05 * t };
+    assertClose(run(opts, 8, mode), reference(opts, 8), 2e-6, `sgd-ramp ${mode}`);
   });
 }
 
-test('sgd momentum ramp: setMomentum each step follows the reference', () => {
-  const opts = { spec: { name: 'sgd', momentum: 0.5 } as OptimizerSpec, lrAt: constLr(0.05), momentumAt: (t: number) => 0.5 + 0.05 * t };
-  assertClose(run(opts, 8), reference(opts, 8), 2e-6, 'sgd-ramp');
-});
-
+/** Steps of a single parameter from w = 1 under a constant gradient, in both modes (which must agree). */
 function oneParamSteps(spec: OptimizerSpec, g: number, steps: number): number[] {
+  const [a, b] = MODES.map((mode) => oneParamStepsIn(mode, spec, g, steps));
+  a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-7, `tensor ${x} vs array ${b[i]}`));
+  return a;
+}
+
+function oneParamStepsIn(mode: Mode, spec: OptimizerSpec, g: number, steps: number): number[] {
   const w = tf.variable(tf.scalar(1));
   const opt = createOptimizer(spec);
+  opt.updateMode = mode;
   const out: number[] = [];
   for (let i = 0; i < steps; i++) {
     opt.applyGradients({ [w.name]: tf.scalar(g) });
@@ -258,41 +288,48 @@ test('learning rate, momentum and step count are visible and settable', () => {
   assert.equal(createOptimizer({ name: 'sgd', momentum_schedule: { start: 0.9, end: 0.99, epochs: 200 } }).momentum, 0.9);
 });
 
-test('getWeights / setWeights resume a nadam run exactly (slots and momentum product)', async () => {
-  const opts = { spec: { name: 'nadam', learning_rate: 0.05 } as OptimizerSpec, lrAt: constLr(0.05) };
-  const expected = reference(opts, 6);
-  const w = tf.variable(tf.tensor1d(W0));
-  const step = (opt: ExpOptimizer) => {
-    const g = grad64(Array.from(w.dataSync()));
-    opt.applyGradients({ [w.name]: tf.tensor1d(g) });
-  };
-  const first = createOptimizer(opts.spec);
-  for (let i = 0; i < 3; i++) step(first);
-  const saved = await first.getWeights();
-  const copies = saved.map((s) => ({ name: s.name, tensor: s.tensor.clone() }));
-  first.dispose();
-  const second = createOptimizer(opts.spec);
-  await second.setWeights(copies);
-  assert.equal(second.step, 3);
-  for (let i = 0; i < 3; i++) step(second);
-  const got = Array.from(w.dataSync());
-  got.forEach((x, i) => assert.ok(Math.abs(x - expected[5][i]) < 1e-6, `param ${i}: ${x} vs ${expected[5][i]}`));
-  w.dispose();
-  second.dispose();
-});
+for (const [m1, m2] of [['array', 'array'], ['tensor', 'array'], ['array', 'tensor']] as Array<[Mode, Mode]>) {
+  test(`getWeights / setWeights resume a nadam run exactly (slots and momentum product; ${m1} -> ${m2})`, async () => {
+    const opts = { spec: { name: 'nadam', learning_rate: 0.05 } as OptimizerSpec, lrAt: constLr(0.05) };
+    const expected = reference(opts, 6);
+    const w = tf.variable(tf.tensor1d(W0));
+    const step = (opt: ExpOptimizer) => {
+      const g = grad64(Array.from(w.dataSync()));
+      opt.applyGradients({ [w.name]: tf.tensor1d(g) });
+    };
+    const first = createOptimizer(opts.spec);
+    first.updateMode = m1;
+    for (let i = 0; i < 3; i++) step(first);
+    const saved = await first.getWeights();
+    const copies = saved.map((s) => ({ name: s.name, tensor: s.tensor.clone() }));
+    first.dispose();
+    const second = createOptimizer(opts.spec);
+    second.updateMode = m2;
+    await second.setWeights(copies);
+    assert.equal(second.step, 3);
+    for (let i = 0; i < 3; i++) step(second);
+    const got = Array.from(w.dataSync());
+    got.forEach((x, i) => assert.ok(Math.abs(x - expected[5][i]) < 1e-6, `param ${i}: ${x} vs ${expected[5][i]}`));
+    w.dispose();
+    second.dispose();
+  });
+}
 
-test('applyGradients leaks no tensors: only the slot variables stay', () => {
-  const w = tf.variable(tf.ones([3, 4]));
-  const opt = createOptimizer({ name: 'nadam', weight_decay: 0.01, clipnorm: 1 });
-  const stepOnce = () => tf.tidy(() => opt.applyGradients({ [w.name]: tf.onesLike(w) }));
-  stepOnce();
-  const before = tf.memory().numTensors;
-  for (let i = 0; i < 5; i++) stepOnce();
-  assert.equal(tf.memory().numTensors, before);
-  opt.dispose();
-  assert.equal(tf.memory().numTensors, before - 2);
-  w.dispose();
-});
+for (const mode of MODES) {
+  test(`applyGradients (${mode}) leaks no tensors: only the slot variables stay`, () => {
+    const w = tf.variable(tf.ones([3, 4]));
+    const opt = createOptimizer({ name: 'nadam', weight_decay: 0.01, clipnorm: 1 });
+    opt.updateMode = mode;
+    const stepOnce = () => tf.tidy(() => opt.applyGradients({ [w.name]: tf.onesLike(w) }));
+    stepOnce();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) stepOnce();
+    assert.equal(tf.memory().numTensors, before);
+    opt.dispose();
+    assert.equal(tf.memory().numTensors, before - (mode === 'tensor' ? 2 : 0));
+    w.dispose();
+  });
+}
 
 test('an exp optimizer drives model.fit (a real tf.Optimizer) and the loss falls', async () => {
   // Separable toy problem: label = x0 + x1 > 0.

@@ -1,6 +1,6 @@
 // Adagrad, Keras form: acc += g^2 (acc starts at 0.1); w -= lr g / sqrt(acc + eps).
 import * as tf from '@tensorflow/tfjs';
-import { ExpOptimizer, type BaseOptimizerConfig } from './base.ts';
+import { ExpOptimizer, type ArrayStep, type BaseOptimizerConfig } from './base.ts';
 
 export interface AdagradConfig extends BaseOptimizerConfig {
   epsilon?: number;
@@ -28,6 +28,17 @@ export class ExpAdagrad extends ExpOptimizer {
     const acc = tf.add(s.accumulator, tf.square(g));
     s.accumulator.assign(acc);
     w.assign(tf.sub(w, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(acc, this.epsilon)))));
+  }
+
+  protected updateArrays({ w, g, gScale, decay, s, lr, out }: ArrayStep): void {
+    const acc = s.accumulator;
+    const eps = this.epsilon;
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i] * gScale;
+      const ai = acc[i] + gi * gi;
+      acc[i] = ai;
+      out[i] = w[i] - w[i] * decay - (lr * gi) / Math.sqrt(ai + eps);
+    }
   }
 
   protected ownConfig(): tf.serialization.ConfigDict {

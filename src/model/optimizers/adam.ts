@@ -1,6 +1,6 @@
 // Adam, Keras form: alpha = lr * sqrt(1 - b2^t) / (1 - b1^t); w -= alpha * m / (sqrt(v) + eps).
 import * as tf from '@tensorflow/tfjs';
-import { ExpOptimizer, requireRange, type BaseOptimizerConfig } from './base.ts';
+import { ExpOptimizer, requireRange, type ArrayStep, type BaseOptimizerConfig } from './base.ts';
 
 export interface AdamConfig extends BaseOptimizerConfig {
   beta1?: number;
@@ -30,6 +30,22 @@ export class ExpAdam extends ExpOptimizer {
     s.m.assign(m);
     s.v.assign(v);
     w.assign(tf.sub(w, tf.div(tf.mul(m, alpha), tf.add(tf.sqrt(v), this.epsilon))));
+  }
+
+  protected updateArrays({ w, g, gScale, decay, s, t, lr, out }: ArrayStep): void {
+    const { m, v } = s;
+    const b1 = this.beta1;
+    const b2 = this.beta2;
+    const eps = this.epsilon;
+    const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i] * gScale;
+      const mi = m[i] + (gi - m[i]) * (1 - b1);
+      const vi = v[i] + (gi * gi - v[i]) * (1 - b2);
+      m[i] = mi;
+      v[i] = vi;
+      out[i] = w[i] - w[i] * decay - (alpha * mi) / (Math.sqrt(vi) + eps);
+    }
   }
 
   protected ownConfig(): tf.serialization.ConfigDict {

@@ -1,6 +1,6 @@
 // Adamax, Keras form: u = max(b2*u, |g|); w -= lr * m / ((1 - b1^t) * (u + eps)).
 import * as tf from '@tensorflow/tfjs';
-import { ExpOptimizer, requireRange, type BaseOptimizerConfig } from './base.ts';
+import { ExpOptimizer, requireRange, type ArrayStep, type BaseOptimizerConfig } from './base.ts';
 
 export interface AdamaxConfig extends BaseOptimizerConfig {
   beta1?: number;
@@ -30,6 +30,22 @@ export class ExpAdamax extends ExpOptimizer {
     s.u.assign(u);
     const scale = lr / (1 - this.beta1 ** t);
     w.assign(tf.sub(w, tf.div(tf.mul(m, scale), tf.add(u, this.epsilon))));
+  }
+
+  protected updateArrays({ w, g, gScale, decay, s, t, lr, out }: ArrayStep): void {
+    const { m, u } = s;
+    const b1 = this.beta1;
+    const b2 = this.beta2;
+    const eps = this.epsilon;
+    const scale = lr / (1 - b1 ** t);
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i] * gScale;
+      const mi = m[i] + (gi - m[i]) * (1 - b1);
+      const ui = Math.max(b2 * u[i], Math.abs(gi));
+      m[i] = mi;
+      u[i] = ui;
+      out[i] = w[i] - w[i] * decay - (scale * mi) / (ui + eps);
+    }
   }
 
   protected ownConfig(): tf.serialization.ConfigDict {

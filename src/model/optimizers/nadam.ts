@@ -9,7 +9,7 @@
 // The product m_schedule is kept as a JS double (TF keeps a float32 variable; the
 // difference is far below float32 weight precision).
 import * as tf from '@tensorflow/tfjs';
-import { ExpOptimizer, requireRange, type BaseOptimizerConfig } from './base.ts';
+import { ExpOptimizer, requireRange, type ArrayStep, type BaseOptimizerConfig } from './base.ts';
 
 export interface NadamConfig extends BaseOptimizerConfig {
   beta1?: number;
@@ -70,6 +70,24 @@ export class ExpNadam extends ExpOptimizer {
 
   protected override restoreExtraState(state: Record<string, number>): void {
     if (state.m_schedule != null) this.mSchedule = state.m_schedule;
+  }
+
+  protected updateArrays({ w, g, gScale, decay, s, t, lr, out }: ArrayStep): void {
+    const { m, v } = s;
+    const b1 = this.beta1;
+    const b2 = this.beta2;
+    const eps = this.epsilon;
+    const cm = this.muNext / (1 - this.mScheduleNext);
+    const cg = (1 - this.muT) / (1 - this.mScheduleNew);
+    const cv = 1 / (1 - b2 ** t);
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i] * gScale;
+      const mi = b1 * m[i] + (1 - b1) * gi;
+      const vi = b2 * v[i] + (1 - b2) * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      out[i] = w[i] - w[i] * decay - (lr * (cm * mi + cg * gi)) / (Math.sqrt(vi * cv) + eps);
+    }
   }
 
   protected ownConfig(): tf.serialization.ConfigDict {

@@ -2,7 +2,7 @@
 // mom = momentum * mom + inc; w -= mom. With momentum 0 this is plain RMSprop; the
 // momentum slot always exists so a momentum ramp can start from 0.
 import * as tf from '@tensorflow/tfjs';
-import { ExpOptimizer, requireRange, type BaseOptimizerConfig } from './base.ts';
+import { ExpOptimizer, requireRange, type ArrayStep, type BaseOptimizerConfig } from './base.ts';
 
 export interface RmspropConfig extends BaseOptimizerConfig {
   rho?: number;
@@ -44,6 +44,21 @@ export class ExpRMSprop extends ExpOptimizer {
     const mom = tf.add(tf.mul(s.momentum, this.mom), inc);
     s.momentum.assign(mom);
     w.assign(tf.sub(w, mom));
+  }
+
+  protected updateArrays({ w, g, gScale, decay, s, lr, out }: ArrayStep): void {
+    const { velocity, momentum } = s;
+    const rho = this.rho;
+    const eps = this.epsilon;
+    const mom = this.mom;
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i] * gScale;
+      const vi = rho * velocity[i] + (1 - rho) * gi * gi;
+      velocity[i] = vi;
+      const mi = mom * momentum[i] + (lr * gi) / Math.sqrt(vi + eps);
+      momentum[i] = mi;
+      out[i] = w[i] - w[i] * decay - mi;
+    }
   }
 
   protected ownConfig(): tf.serialization.ConfigDict {

@@ -1,7 +1,7 @@
 // SGD with (Nesterov) momentum, Keras form: v = m*v - lr*g; w += v (nesterov: w += m*v - lr*g).
 // The velocity slot always exists so a momentum ramp starting at 0 behaves like Keras from step 1.
 import * as tf from '@tensorflow/tfjs';
-import { ExpOptimizer, requireRange, type BaseOptimizerConfig } from './base.ts';
+import { ExpOptimizer, requireRange, type ArrayStep, type BaseOptimizerConfig } from './base.ts';
 
 export interface SgdConfig extends BaseOptimizerConfig {
   momentum?: number;
@@ -39,6 +39,18 @@ export class ExpSGD extends ExpOptimizer {
     const vNew = tf.sub(tf.mul(v, this.mom), lrG);
     v.assign(vNew);
     w.assign(this.nesterov ? tf.add(w, tf.sub(tf.mul(vNew, this.mom), lrG)) : tf.add(w, vNew));
+  }
+
+  protected updateArrays({ w, g, gScale, decay, s, lr, out }: ArrayStep): void {
+    const v = s.momentum;
+    const mom = this.mom;
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i] * gScale;
+      const wi = w[i] - w[i] * decay;
+      const vi = mom * v[i] - lr * gi;
+      v[i] = vi;
+      out[i] = this.nesterov ? wi + mom * vi - lr * gi : wi + vi;
+    }
   }
 
   protected ownConfig(): tf.serialization.ConfigDict {
