@@ -258,3 +258,16 @@ test('the commented HIGGS.h5 block of each experiment is a valid spec once uncom
     }
   }
 });
+
+test("the README's complete example is a valid spec", async () => {
+  const { readFileSync } = await import('node:fs');
+  const readme = readFileSync('README.md', 'utf8');
+  const section = readme.slice(readme.indexOf('### A complete example'));
+  const m = /```yaml\n([\s\S]*?)```/.exec(section);
+  assert.ok(m, 'README has the example');
+  const f = write('readme-example.yaml', [m[1]!]);
+  const s = await load(f);
+  assert.deepEqual(Object.keys(s.resolved.models), ['shallow', 'deep']);
+  assert.equal(s.resolved.models.deep!.epochs, 20);
+  assert.equal(s.resolved.models.shallow!.optimizer.schedule.type, 'exponential');
+});
