@@ -156,6 +156,10 @@ export class MlflowClient {
 
     const attempt = async (): Promise<T> => {
       this.requests++;
+      // undici's own headers/body timeouts tick at about one-second resolution and measure
+      // inactivity; a JSON call gets a precise deadline for the whole exchange on top. Uploads
+      // keep only the inactivity timeouts, so a large file on a slow link is not cut off.
+      const deadline = o.body ? undefined : AbortSignal.timeout(this.config.timeoutMs);
       let res;
       try {
         res = await this.pool(origin).request({
@@ -165,15 +169,16 @@ export class MlflowClient {
           body: jsonBody ?? (o.body ? o.body() : undefined),
           headersTimeout: this.config.timeoutMs,
           bodyTimeout: this.config.timeoutMs,
+          ...(deadline ? { signal: deadline } : {}),
         } as Parameters<Pool['request']>[0]);
       } catch (e) {
-        throw this.connectionError(method, shownPath, e);
+        throw this.connectionError(method, shownPath, deadline?.aborted ? { code: 'UND_ERR_HEADERS_TIMEOUT' } : e);
       }
       let text: string;
       try {
         text = await res.body.text();
       } catch (e) {
-        throw this.connectionError(method, shownPath, e);
+        throw this.connectionError(method, shownPath, deadline?.aborted ? { code: 'UND_ERR_BODY_TIMEOUT' } : e);
       }
       if (res.statusCode >= 400) {
         let code = `HTTP_${res.statusCode}`;
@@ -300,7 +305,7 @@ export class MlflowClient {
     runName?: string;
     startTime?: number;
     tags?: KeyValue[];
-  }): Promise<MlflowRunInfo> {
+  }): Promise<MlflowRun> {
     const r = await this.request<{ run: MlflowRun }>('POST', '/api/2.0/mlflow/runs/create', {
       json: {
         experiment_id: args.experimentId,
@@ -312,7 +317,7 @@ export class MlflowClient {
       // The sync looks for its run by tag before every create instead.
       retry: false,
     });
-    return r.run.info;
+    return r.run;
   }
 
   /**
@@ -324,11 +329,11 @@ export class MlflowClient {
     args: { experimentId: string; runName?: string; startTime?: number; tags?: KeyValue[] },
     tagKey: string,
     tagValue: string,
-  ): Promise<{ info: MlflowRunInfo; created: boolean }> {
+  ): Promise<{ run: MlflowRun; created: boolean }> {
     return this.retrying(async () => {
       const found = await this.searchRunsByTag(args.experimentId, tagKey, tagValue, false);
-      if (found.length > 0) return { info: found[0]!.info, created: false };
-      return { info: await this.createRun(args), created: true };
+      if (found.length > 0) return { run: found[0]!, created: false };
+      return { run: await this.createRun(args), created: true };
     });
   }
 

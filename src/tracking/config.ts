@@ -4,6 +4,7 @@
 // enumerable property so that JSON.stringify / util.inspect of a config cannot leak them into
 // run.json, tracking.json or a log line.
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { ExpError } from '../errors.ts';
 
 export interface MlflowSpecBlock {
@@ -20,7 +21,41 @@ export interface SpecTracking {
   mlflow?: MlflowSpecBlock | null;
 }
 
-export type TrackingAuth = { kind: 'bearer'; token: string } | { kind: 'basic'; username: string; password: string };
+/**
+ * Credentials held in private fields: JSON.stringify, util.inspect and object spread all carry
+ * the object without its secrets, so a config can be copied or logged without leaking them.
+ */
+export class TrackingCredentials {
+  readonly kind: 'bearer' | 'basic';
+  readonly #header: string;
+  readonly #secrets: string[];
+  private constructor(kind: 'bearer' | 'basic', header: string, secrets: string[]) {
+    this.kind = kind;
+    this.#header = header;
+    this.#secrets = secrets.filter((s) => s.length >= 4);
+  }
+  static bearer(token: string): TrackingCredentials {
+    return new TrackingCredentials('bearer', `Bearer ${token}`, [token]);
+  }
+  static basic(username: string, password: string): TrackingCredentials {
+    const b64 = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
+    return new TrackingCredentials('basic', `Basic ${b64}`, [password, b64]);
+  }
+  /** The Authorization header value. */
+  header(): string {
+    return this.#header;
+  }
+  /** Strings to scrub from any message that might echo them. */
+  secrets(): string[] {
+    return [...this.#secrets];
+  }
+  toJSON(): { kind: string; redacted: true } {
+    return { kind: this.kind, redacted: true };
+  }
+  [inspect.custom](): string {
+    return `TrackingCredentials { kind: '${this.kind}', <redacted> }`;
+  }
+}
 
 export interface TrackingConfig {
   /** Server address without credentials and without a trailing slash, e.g. `http://127.0.0.1:5000`. */
@@ -44,8 +79,8 @@ export interface TrackingConfig {
   insecureTls: boolean;
   /** PEM from MLFLOW_TRACKING_SERVER_CERT_PATH, trusted in addition to the system CAs. */
   caCert?: string;
-  /** Non-enumerable: never serialised. Read it through authHeader(). */
-  readonly auth?: TrackingAuth;
+  /** Authorization; its secrets never serialise (see TrackingCredentials). */
+  auth?: TrackingCredentials;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -90,10 +125,10 @@ export function resolveTrackingConfig(
     );
   }
 
-  let auth: TrackingAuth | undefined;
+  let auth: TrackingCredentials | undefined;
   // Credentials in the URI (https://user:pass@host) are accepted but moved out of it at once.
   if (url.username !== '' || url.password !== '') {
-    auth = { kind: 'basic', username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+    auth = TrackingCredentials.basic(decodeURIComponent(url.username), decodeURIComponent(url.password));
     url.username = '';
     url.password = '';
   }
@@ -101,7 +136,7 @@ export function resolveTrackingConfig(
   const user = nonEmpty(env.MLFLOW_TRACKING_USERNAME);
   const password = env.MLFLOW_TRACKING_PASSWORD;
   if (token !== undefined) {
-    auth = { kind: 'bearer', token };
+    auth = TrackingCredentials.bearer(token);
   } else if (user !== undefined || nonEmpty(password) !== undefined) {
     if (user === undefined || password === undefined) {
       throw new ExpError('usage', {
@@ -109,7 +144,7 @@ export function resolveTrackingConfig(
         hint: 'set both for basic authentication, or MLFLOW_TRACKING_TOKEN for a bearer token',
       });
     }
-    auth = { kind: 'basic', username: user, password };
+    auth = TrackingCredentials.basic(user, password);
   }
 
   let caCert: string | undefined;
@@ -137,37 +172,22 @@ export function resolveTrackingConfig(
     retryBaseMs: DEFAULT_RETRY_BASE_MS,
     insecureTls: (env.MLFLOW_TRACKING_INSECURE_TLS ?? '').toLowerCase() === 'true',
     ...(caCert !== undefined ? { caCert } : {}),
+    ...(auth ? { auth } : {}),
   };
   if (config.experiment === undefined) delete config.experiment;
   if (config.experimentId === undefined) delete config.experimentId;
   if (config.runName === undefined) delete config.runName;
-  return withAuth(config, auth);
-}
-
-/** A copy of `config` carrying `auth` as a non-enumerable property (kept out of any serialisation). */
-export function withAuth(config: TrackingConfig, auth: TrackingAuth | undefined): TrackingConfig {
-  const copy = { ...config } as TrackingConfig;
-  if (auth) Object.defineProperty(copy, 'auth', { value: auth, enumerable: false, writable: false });
-  return copy;
+  return config;
 }
 
 /** The Authorization header value for `config`, or undefined. */
 export function authHeader(config: TrackingConfig): string | undefined {
-  const a = config.auth;
-  if (!a) return undefined;
-  if (a.kind === 'bearer') return `Bearer ${a.token}`;
-  return `Basic ${Buffer.from(`${a.username}:${a.password}`, 'utf8').toString('base64')}`;
+  return config.auth?.header();
 }
 
 /** Every secret string in `config` (to scrub from messages that might echo them). */
 export function secretsOf(config: TrackingConfig): string[] {
-  const a = config.auth;
-  if (!a) return [];
-  const all =
-    a.kind === 'bearer'
-      ? [a.token]
-      : [a.password, Buffer.from(`${a.username}:${a.password}`, 'utf8').toString('base64')];
-  return all.filter((s) => s.length >= 4);
+  return config.auth?.secrets() ?? [];
 }
 
 /** A URI with any user:password part replaced, for messages. */

@@ -1,37 +1,16 @@
-// The resolved spec as MLflow params: one dotted key per leaf. Written here because src/spec
-// has no flattenSpec yet; MLflow needs its own rules anyway: list indices become `.0.` (MLflow
-// rejects `[` in names), a list of plain values stays one param (features: [a, b, c] reads
-// better as one JSON value than as 28 params), and the tracking block is left out (it names
-// the server, which is not a property of the experiment).
+// The resolved spec as MLflow params, one per leaf, named by src/spec's flattenSpec so the keys
+// match what `exp diff` shows (`models.deep.layers[2].units`), with two MLflow adjustments:
+// `[2]` becomes `.2` (MLflow rejects brackets in names), and the `tracking` block is left out
+// (it names the server, which is not a property of the experiment).
+import { flattenSpec } from '../spec/paths.ts';
 
-const EXCLUDED_TOP_LEVEL = new Set(['tracking', 'extends']);
+const EXCLUDED = ['tracking', 'extends'];
 
 export function flattenForParams(spec: unknown): Array<{ key: string; value: string }> {
   const out: Array<{ key: string; value: string }> = [];
-  const walk = (node: unknown, path: string): void => {
-    if (Array.isArray(node)) {
-      if (node.length === 0 || node.every((x) => x === null || typeof x !== 'object')) {
-        out.push({ key: path, value: JSON.stringify(node) });
-      } else {
-        node.forEach((x, i) => walk(x, `${path}.${i}`));
-      }
-      return;
-    }
-    if (node !== null && typeof node === 'object') {
-      const entries = Object.entries(node as Record<string, unknown>);
-      if (entries.length === 0) {
-        if (path !== '') out.push({ key: path, value: '{}' });
-        return;
-      }
-      for (const [k, v] of entries) {
-        if (path === '' && EXCLUDED_TOP_LEVEL.has(k)) continue;
-        walk(v, path === '' ? k : `${path}.${k}`);
-      }
-      return;
-    }
-    if (path === '') return;
-    out.push({ key: path, value: node === null ? 'null' : typeof node === 'string' ? node : String(node) });
-  };
-  walk(spec, '');
+  for (const [path, value] of Object.entries(flattenSpec(spec))) {
+    if (path === '' || EXCLUDED.some((x) => path === x || path.startsWith(`${x}.`) || path.startsWith(`${x}[`))) continue;
+    out.push({ key: path.replace(/\[(\d+)\]/g, '.$1'), value: typeof value === 'string' ? value : JSON.stringify(value) ?? 'null' });
+  }
   return out;
 }

@@ -114,9 +114,11 @@ export async function readEpochMetrics(runDir: string, model: string, startMs: n
 }
 
 /**
- * The final evaluation of one model as metrics `<model>.test_<name>`: numeric leaves of
- * models/<model>/evaluation.json, else of the model's entry in the top-level evaluation.json.
- * Arrays (ROC points, histograms) are not metrics and are left to the artifacts.
+ * The final evaluation of one model as metrics: models/<model>/evaluation.json, else the model's
+ * entry in the run's evaluation.json ({models: {<model>: ...}}). The scalars of src/evaluate's
+ * Evaluation get readable names (`<model>.test_auc`, `<model>.test_sig_eff_at_bkg_0.01`,
+ * `<model>.ks_signal_p_value`, ...); any other top-level number becomes `<model>.test_<key>`.
+ * Curves and histograms are arrays, not metrics: they reach MLflow as artifacts.
  */
 export async function readEvaluationMetrics(
   runDir: string,
@@ -129,22 +131,40 @@ export async function readEvaluationMetrics(
     const all = await readJsonIfExists<Record<string, unknown>>(join(runDir, 'evaluation.json'));
     const byModel = (all?.models ?? all) as Record<string, unknown> | undefined;
     const entry = byModel?.[model];
-    if (entry && typeof entry === 'object' && !Array.isArray(entry)) ev = entry as Record<string, unknown>;
+    if (isObject(entry)) ev = entry;
   }
   if (!ev) return [];
-  const out: Metric[] = [];
-  const walk = (node: unknown, path: string, depth: number): void => {
-    if (typeof node === 'number') {
-      if (!Number.isFinite(node)) return;
-      const name = path.startsWith('test') ? path : `test_${path}`;
-      out.push({ key: legalKey(`${model}.${name}`), value: node, timestamp, step });
-      return;
-    }
-    if (node === null || typeof node !== 'object' || Array.isArray(node) || depth > 3) return;
-    for (const [k, v] of Object.entries(node as Record<string, unknown>)) walk(v, path === '' ? k : `${path}.${k}`, depth + 1);
+  const values = new Map<string, number>();
+  const put = (name: string, v: unknown): void => {
+    if (typeof v === 'number' && Number.isFinite(v)) values.set(name, v);
   };
-  walk(ev, '', 0);
-  return out;
+  const STRUCTURED = new Set(['train', 'auc_bootstrap', 'working_points', 'overtraining', 'significance', 'events', 'roc', 'histograms']);
+  for (const [k, v] of Object.entries(ev)) if (!STRUCTURED.has(k)) put(k.startsWith('test') ? k : `test_${k}`, v);
+  if (isObject(ev.auc_bootstrap)) put('test_auc_bootstrap_se', ev.auc_bootstrap.se);
+  if (isObject(ev.train)) for (const k of ['loss', 'accuracy', 'auc']) put(`train_${k}`, ev.train[k]);
+  if (Array.isArray(ev.working_points)) {
+    for (const wp of ev.working_points) {
+      if (isObject(wp) && typeof wp.background_efficiency === 'number') put(`test_sig_eff_at_bkg_${wp.background_efficiency}`, wp.signal_efficiency);
+    }
+  }
+  if (isObject(ev.overtraining)) {
+    for (const cls of ['signal', 'background']) {
+      const ks = ev.overtraining[cls];
+      if (isObject(ks)) {
+        put(`ks_${cls}_statistic`, ks.statistic);
+        put(`ks_${cls}_p_value`, ks.p_value);
+      }
+    }
+  }
+  if (isObject(ev.significance)) {
+    put('significance_z', ev.significance.z);
+    put('significance_threshold', ev.significance.threshold);
+  }
+  return [...values].map(([name, value]) => ({ key: legalKey(`${model}.${name}`), value, timestamp, step }));
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 const NOT_ARTIFACTS = new Set(['run.json', 'tracking.json']);

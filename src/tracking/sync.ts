@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ExpError, formatProblem } from '../errors.ts';
 import { readJsonIfExists, writeJsonAtomic } from './atomic.ts';
-import { type ClientOptions, MlflowClient, MlflowError, type MlflowRunStatus, resolveArtifactTarget } from './client.ts';
+import { type ClientOptions, MlflowClient, MlflowError, type MlflowRun, type MlflowRunStatus, resolveArtifactTarget } from './client.ts';
 import { redactUri, secretsOf, type TrackingConfig } from './config.ts';
 import { flattenForParams } from './flatten.ts';
 import {
@@ -79,6 +79,8 @@ export async function syncRun(runDir: string, config: TrackingConfig, opts: Sync
   const sent: SyncResult['sent'] = { params: 0, metrics: 0, artifacts: 0, artifactBytes: 0 };
   let created = false;
   try {
+    const models = await modelNames(runDir, run);
+    const startMs = toMs(run.started_at) ?? 0;
     const file = await readTrackingFile(runDir);
     let st: ServerSyncState | undefined = file.servers[config.uri];
     const save = async (): Promise<void> => {
@@ -100,7 +102,7 @@ export async function syncRun(runDir: string, config: TrackingConfig, opts: Sync
     if (!st) {
       const experimentName = config.experiment ?? (config.experimentId ? undefined : (run.name ?? 'Default'));
       const experimentId = experimentName !== undefined ? await client.getOrCreateExperiment(experimentName) : config.experimentId!;
-      const { info, created: made } = await client.findOrCreateRun(
+      const { run: found, created: made } = await client.findOrCreateRun(
         {
           experimentId,
           runName: config.runName ?? run.id,
@@ -111,9 +113,12 @@ export async function syncRun(runDir: string, config: TrackingConfig, opts: Sync
         run.id,
       );
       created = made;
-      st = freshState(experimentId, experimentName, info.run_id, info.artifact_uri);
+      st = freshState(experimentId, experimentName, found.info.run_id, found.info.artifact_uri);
+      // tracking.json was lost (or never written) but the server has the run: work out from the
+      // run's data what is already there, so that metrics are not appended twice.
+      if (!made) await recoverState(st, found, runDir, run, models, startMs, spec);
       await save();
-      log(`${made ? 'created' : 'found'} MLflow run ${info.run_id} in experiment ${experimentId}`);
+      log(`${made ? 'created' : 'found'} MLflow run ${found.info.run_id} in experiment ${experimentId}`);
     }
     const runId = st.run_id;
 
@@ -144,8 +149,6 @@ export async function syncRun(runDir: string, config: TrackingConfig, opts: Sync
     }
 
     // 3. Per-epoch metrics, whole epochs per request, recorded after each request.
-    const models = await modelNames(runDir, run);
-    const startMs = toMs(run.started_at) ?? 0;
     const lastEpoch: Record<string, number> = {};
     for (const model of models) {
       const epochs = await readEpochMetrics(runDir, model, startMs, warnings);
@@ -234,6 +237,39 @@ export async function syncRun(runDir: string, config: TrackingConfig, opts: Sync
   } finally {
     await client.close();
   }
+}
+
+async function recoverState(
+  st: ServerSyncState,
+  found: MlflowRun,
+  runDir: string,
+  run: RunJson,
+  models: string[],
+  startMs: number,
+  spec: Record<string, unknown> | undefined,
+): Promise<void> {
+  const latestStep = new Map<string, number>();
+  for (const m of found.data.metrics ?? []) latestStep.set(m.key, Math.max(m.step, latestStep.get(m.key) ?? -Infinity));
+  const ignored: string[] = [];
+  for (const model of models) {
+    const epochs = await readEpochMetrics(runDir, model, startMs, ignored);
+    let done = 0;
+    for (const e of epochs) {
+      if (e.metrics.every((m) => (latestStep.get(m.key) ?? -Infinity) >= e.epoch)) done = e.epoch;
+      else break;
+    }
+    if (done > 0) st.metric_epochs[model] = done;
+    const last = epochs.reduce((m, e) => Math.max(m, e.epoch), 0);
+    const ev = await readEvaluationMetrics(runDir, model, last, 0);
+    if (ev.length > 0 && ev.every((m) => latestStep.has(m.key))) st.evaluation_done[model] = true;
+  }
+  if (spec !== undefined) {
+    const logged = new Map((found.data.params ?? []).map((p) => [p.key, p.value]));
+    const { params } = legalParams(flattenForParams(spec));
+    if (params.every((p) => logged.get(p.key) === p.value)) st.params_done = true;
+  }
+  const status = run.status ? STATUS_MAP[run.status] : undefined;
+  if (status && found.info.status === status) st.status = status;
 }
 
 /** Tags set when the MLflow run is created: MLflow's standard ones, exp's provenance, the spec's. */
