@@ -15,6 +15,7 @@ import {
   optimizerSpecProblems,
 } from '../../src/model/index.ts';
 import type { OptimizerName, OptimizerSpec } from '../../src/model/index.ts';
+import { initializerParams } from '../../src/model/initializers.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../schema/experiment.schema.json', import.meta.url), 'utf8'));
 const defs: Record<string, any> = schema.$defs;
@@ -49,6 +50,29 @@ test('initializer registry keys equal every initializer name enum in the schema'
   const enums = enumsUnder(defs.initializer);
   assert.ok(enums.length >= 1, 'schema initializer has no enum');
   for (const e of enums) assert.deepEqual(sorted(Object.keys(INITIALIZERS)), sorted(e));
+});
+
+test('initializer parameter defaults equal the schema defaults', () => {
+  const config = deref(defs.initializer_config ?? {});
+  const clauses: any[] = config.allOf ?? [];
+  let checked = 0;
+  for (const clause of clauses) {
+    const name = clause?.if?.properties?.name?.const;
+    if (!name) continue;
+    const params = initializerParams({ name });
+    for (const [key, rule] of Object.entries<any>(clause.then.properties)) {
+      if (rule === false || rule.default === undefined) continue;
+      assert.equal(params[key as keyof typeof params], rule.default, `${name}.${key}`);
+      checked++;
+    }
+  }
+  // older schema layout: defaults directly on the properties
+  for (const [key, rule] of Object.entries<any>(config.properties ?? {})) {
+    if (rule?.default === undefined || key === 'name') continue;
+    assert.equal(initializerParams({ name: 'random_normal' })[key as 'mean'], rule.default, key);
+    checked++;
+  }
+  assert.ok(checked >= 4, `only ${checked} defaults found in the schema`);
 });
 
 test('regularizer factors are the schema regularizer properties', () => {
