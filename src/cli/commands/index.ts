@@ -5,6 +5,7 @@ import { register as registerSchema } from './schema.ts';
 import { register as registerRun } from './run.ts';
 import { register as registerData } from './data.ts';
 import { register as registerRuns } from './runs.ts';
+import { register as registerSync } from './sync.ts';
 
 export const commands: Array<(program: Command) => void> = [
   registerValidate,
@@ -12,4 +13,5 @@ export const commands: Array<(program: Command) => void> = [
   registerRun,
   registerData,
   registerRuns,
+  registerSync,
 ];
