@@ -8,7 +8,7 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   const limit = Math.max(2, Math.floor(Math.max(word.length, best.length) / 3));
   if (d <= limit) return best;
   // a prefix of a longer key (`learning` for `learning_rate`) is a plausible miss too
-  const prefixed = candidates.find((c) => word.length >= 3 && (c.startsWith(word) || word.startsWith(c)));
+  const prefixed = candidates.find((c) => word.length >= 3 && (c.startsWith(word) || c.endsWith(word) || word.startsWith(c)));
   return prefixed;
 }
 
