@@ -49,9 +49,9 @@ async function runVariant(loaded: LoadedSpec, spec: ResolvedSpec, opts: RunOptio
     if (r.problems.length > 0) throw new ExpError('spec', r.problems);
     return r.inputs;
   });
+  const data = await locatedAsync(loaded, () => prepareData(spec, loaded.dir, log));
   const backend = await selectBackend(opts.backend ?? spec.backend, log);
   log(`backend: ${backend.name} (${backend.device})`);
-  const data = await locatedAsync(loaded, () => prepareData(spec, loaded.dir, log));
   const inputsOf = (model: string): string[] => inputs?.[model] ?? data.columns;
 
   const run = createRun({
@@ -65,6 +65,7 @@ async function runVariant(loaded: LoadedSpec, spec: ResolvedSpec, opts: RunOptio
       backend: backendRecord(backend),
       command: ['exp', ...opts.argv],
       models: Object.keys(spec.models),
+      heartbeatSeconds: heartbeatSeconds(opts.env ?? process.env),
       extra: { rows: { train: data.train.rows, validation: data.validation?.rows ?? 0, test: data.test.rows, dropped: data.dropped } },
     },
   });
@@ -100,6 +101,12 @@ async function runVariant(loaded: LoadedSpec, spec: ResolvedSpec, opts: RunOptio
     log(t.ok ? `tracking: logged to ${tracking.uri}` : `tracking failed (the run is safe; upload it later with \`exp sync ${run.id}\`): ${t.error}`);
   }
   return { runDir: run.dir, status, evaluations };
+}
+
+/** EXP_HEARTBEAT_SECONDS shortens the heartbeat (a run is shown dead after 3 missed beats). */
+function heartbeatSeconds(env: NodeJS.ProcessEnv): number | undefined {
+  const v = Number(env.EXP_HEARTBEAT_SECONDS);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
 function backendRecord(b: BackendInfo): { name: string; device: string; packages: Record<string, string> } {
