@@ -47,7 +47,7 @@ test('seed.yaml: the run directory holds every item; diff shows the one changed 
   const d = await exp(['diff', dirA!, dirB!, '--json']);
   assert.equal(d.code, 0, d.stderr);
   const diff = JSON.parse(d.stdout);
-  const changed = diff.spec.map((c: any) => c.path);
+  const changed = diff.spec.map((c: any) => c.key);
   assert.deepEqual(changed, ['models.deep.optimizer.learning_rate']);
   const text = JSON.stringify(diff);
   assert.match(text, /0\.003/);
