@@ -86,6 +86,12 @@ test('success: download, verify, convert to HDF5 in the seed layout', async (t) 
   assert.deepEqual(back.x, x);
   assert.deepEqual(back.y, y);
   assert.ok(q.lines.some((l) => l.includes(`SHA-256 ${sha} verified`)));
+  // A second fetch re-verifies the download and neither downloads nor converts again.
+  const again = quiet();
+  await fetchDataset('higgs', { dir, mirror: srv.base, sha256: sha, ...again });
+  assert.equal(srv.requests.length, 1);
+  assert.ok(again.lines.some((l) => l.includes('already downloaded')));
+  assert.ok(again.lines.some((l) => l.includes('already converted')));
 });
 
 test('checksum mismatch: the published HIGGS checksum does not match the served file', async (t) => {

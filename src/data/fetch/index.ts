@@ -75,6 +75,10 @@ export async function fetchDataset(name: string, opts: FetchOptions): Promise<Fe
     log(`SHA-256 ${sha256} (no published checksum; recorded in ${csv}.sha256; put it in data.sha256 to pin it)`);
   }
   if (opts.convert === false) return { csv, h5: null, sha256, rows: null };
+  if ((await exists(h5)) && (await stat(h5)).mtimeMs >= (await stat(csv)).mtimeMs) {
+    log(`${h5} already converted (delete it to convert again)`);
+    return { csv, h5, sha256, rows: null };
+  }
   log(`converting to ${h5}`);
   const { rows } = await convertCsvToHdf5(csv, h5, { catalogue: entry.catalogue });
   log(`${h5}: ${rows} rows x ${entry.catalogue === 'higgs' ? 28 : 18} columns (datasets features, targets)`);
