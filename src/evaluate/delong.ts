@@ -7,7 +7,8 @@
 // (midrank in the pooled sample minus midrank in the own class = #other-class below + ties/2),
 // which needs no index sort, so it stays cheap at 10M events.
 import { ExpError } from '../errors.ts';
-import { splitSorted, lowerBound, upperBound, type ClassSorted } from './sorted.ts';
+import { splitSorted, type ClassSorted } from './sorted.ts';
+import { argsort } from './argsort.ts';
 import { twoSidedP } from './normal.ts';
 
 export interface AucWithSe {
@@ -58,21 +59,38 @@ export function delongSe(scores: ArrayLike<number>, labels: ArrayLike<number>): 
   return delongFromSorted(splitSorted(scores, labels));
 }
 
-/** Per-event structural components of one model, in event order within each class. */
-function components(scores: ArrayLike<number>, labels: ArrayLike<number>, sorted: ClassSorted, m: number, n: number) {
+/**
+ * Per-event structural components of one model, each class in event order (so two models'
+ * arrays line up event by event): one argsort, then a linear walk over groups of tied scores.
+ */
+function components(scores: ArrayLike<number>, labels: ArrayLike<number>, classPos: Uint32Array, m: number, n: number) {
   const v10 = new Float64Array(m);
   const v01 = new Float64Array(n);
-  let p = 0;
-  let q = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i]!;
-    if (labels[i] === 1) {
-      const lo = lowerBound(sorted.neg, s);
-      v10[p++] = (lo + (upperBound(sorted.neg, s) - lo) / 2) / n;
-    } else {
-      const lo = lowerBound(sorted.pos, s);
-      v01[q++] = (m - upperBound(sorted.pos, s) + (upperBound(sorted.pos, s) - lo) / 2) / m;
+  const { order, sorted } = argsort(scores);
+  const N = order.length;
+  let negBelow = 0;
+  let posBelow = 0;
+  let g = 0;
+  while (g < N) {
+    const v = sorted[g]!;
+    let h = g;
+    let pg = 0;
+    let ng = 0;
+    while (h < N && sorted[h] === v) {
+      if (labels[order[h]!] === 1) pg++;
+      else ng++;
+      h++;
     }
+    const a10 = (negBelow + ng / 2) / n;
+    const a01 = (m - posBelow - pg / 2) / m;
+    for (let k = g; k < h; k++) {
+      const e = order[k]!;
+      if (labels[e] === 1) v10[classPos[e]!] = a10;
+      else v01[classPos[e]!] = a01;
+    }
+    negBelow += ng;
+    posBelow += pg;
+    g = h;
   }
   return { v10, v01 };
 }
@@ -112,13 +130,22 @@ export function pairedDelong(scoresA: ArrayLike<number>, scoresB: ArrayLike<numb
   if (scoresA.length !== scoresB.length) {
     throw new ExpError('data', `the paired DeLong test needs both models scored on the same events; got ${scoresA.length} and ${scoresB.length} scores`);
   }
-  const sa = splitSorted(scoresA, labels);
-  const sb = splitSorted(scoresB, labels);
-  const m = sa.pos.length;
-  const n = sa.neg.length;
+  const N = scoresA.length;
+  if (labels.length !== N) throw new ExpError('data', `scores and labels differ in length (${N} scores, ${labels.length} labels)`);
+  // Position of each event within its class, in event order; validates labels and scores.
+  const classPos = new Uint32Array(N);
+  let m = 0;
+  let n = 0;
+  for (let i = 0; i < N; i++) {
+    const y = labels[i];
+    if (y === 1) classPos[i] = m++;
+    else if (y === 0) classPos[i] = n++;
+    else throw new ExpError('data', `label at index ${i} is ${y}; labels must be 0 (background) or 1 (signal)`);
+    if (Number.isNaN(scoresA[i]!) || Number.isNaN(scoresB[i]!)) throw new ExpError('data', `score at index ${i} is NaN`);
+  }
   if (m < 2 || n < 2) throw new ExpError('data', `the DeLong test needs at least 2 events of each class; got ${m} signal and ${n} background`);
-  const A = components(scoresA, labels, sa, m, n);
-  const B = components(scoresB, labels, sb, m, n);
+  const A = components(scoresA, labels, classPos, m, n);
+  const B = components(scoresB, labels, classPos, m, n);
   const a10 = mean(A.v10);
   const b10 = mean(B.v10);
   const a01 = mean(A.v01);

@@ -226,3 +226,19 @@ test('loss and accuracy by hand; evaluateScores is JSON-serialisable and complet
   assert.equal(ev.histograms.test.signal.reduce((p, q) => p + q, 0), ev.events.test.signal);
   assert.ok('z' in ev.significance!);
 });
+
+test('radix argsort orders float32 scores like a numeric sort (negatives, -0, infinities, ties)', async () => {
+  const { argsort } = await import('../../src/evaluate/argsort.ts');
+  const rng = new Rng(12);
+  const s = Float32Array.from({ length: 5000 }, (_, i) => (i % 50 === 0 ? -0 : i % 77 === 0 ? 0 : i % 500 === 1 ? -Infinity : i % 500 === 2 ? Infinity : Math.round(rng.normal() * 1e3) / 10 * (i % 3 ? 1 : 1e-30)));
+  const { order } = argsort(s);
+  const values = Array.from(order, (i) => s[i]!);
+  const expected = Array.from(s).sort((a, b) => a - b);
+  assert.deepEqual(values.map((v) => (v === 0 ? 0 : v)), expected.map((v) => (v === 0 ? 0 : v)));
+  assert.equal(new Set(order).size, s.length);
+  // the double-precision path agrees with the float32 path on the same values
+  const { y, a, b } = fixedScores(31, 800, 10);
+  const f32 = pairedDelong(a, b, y);
+  const f64 = pairedDelong(Array.from(a), Array.from(b), Array.from(y));
+  assert.ok(Math.abs(f32.z - f64.z) < 1e-9 && Math.abs(f32.se - f64.se) < 1e-15);
+});
