@@ -132,3 +132,35 @@ export function walkSchema(segments: readonly PathSegment[], data: unknown): Sch
 export function trainingKeys(): string[] {
   return Object.keys((experimentSchema().$defs.training as { properties: object }).properties);
 }
+
+let keyIndex: Map<string, string[]> | undefined;
+/**
+ * Where each key name lives in the schema, as dotted paths (`models.<name>` for map entries), for
+ * suggestions like "learning_rate goes in training.optimizer". Shallow paths first.
+ */
+export function keyLocations(key: string): string[] {
+  if (!keyIndex) {
+    const index = new Map<string, string[]>();
+    const seen = new Set<object>();
+    const queue: Array<{ schema: JsonSchema; path: string; depth: number }> = [{ schema: experimentSchema(), path: '', depth: 0 }];
+    while (queue.length > 0) {
+      const { schema, path, depth } = queue.shift()!;
+      for (const s of alternatives(schema)) {
+        if (seen.has(s) || depth > 6) continue;
+        seen.add(s);
+        for (const [k, sub] of Object.entries((s.properties ?? {}) as Record<string, JsonSchema>)) {
+          if (sub === false) continue;
+          const p = path ? `${path}.${k}` : k;
+          const list = index.get(k) ?? [];
+          if (!list.includes(p)) list.push(p);
+          index.set(k, list);
+          queue.push({ schema: sub, path: p, depth: depth + 1 });
+        }
+        if (typeof s.additionalProperties === 'object') queue.push({ schema: s.additionalProperties, path: `${path}.<name>`, depth: depth + 1 });
+        if (s.items !== undefined) queue.push({ schema: s.items, path: `${path}[i]`, depth: depth + 1 });
+      }
+    }
+    keyIndex = index;
+  }
+  return keyIndex.get(key) ?? [];
+}

@@ -34,7 +34,8 @@ export function parseYamlSource(text: string, file: string): ParsedSource {
   for (const e of doc.errors) {
     if (positions.has(e.pos[0])) continue;
     positions.add(e.pos[0]);
-    problems.push({ message: `YAML syntax error: ${yamlMessage(e.message)}`, location: at(e.pos[0]) });
+    const message = e.code === 'MULTIPLE_DOCS' ? 'a spec is a single YAML document; remove the `---` line and what follows, or put it in its own file' : yamlMessage(e.message);
+    problems.push({ message: `YAML syntax error: ${message}`, location: at(e.pos[0]) });
   }
   const locations: LocationMap = new Map();
   locations.set('', { value: { file, line: 1, col: 1 }, mapping: true });

@@ -3,7 +3,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Problem, SourceLocation } from '../errors.ts';
 import { formatPath, getAt, isPlainObject, pointerToSegments, type PathSegment } from './paths.ts';
-import { deref, experimentSchema, validator, walkSchema } from './schema.ts';
+import { deref, experimentSchema, keyLocations, validator, walkSchema } from './schema.ts';
 import { didYouMean, quoteList } from './suggest.ts';
 
 /** Where a problem about `path` is shown: `value` (the node), `key` (where the key is written). */
@@ -128,10 +128,13 @@ function translate(e: ErrorObject, data: unknown, locate: Locate): Problem | und
       const key = String(params.additionalProperty);
       const allowed = Object.keys((e.parentSchema as Record<string, any> | undefined)?.properties ?? {});
       const guess = didYouMean(key, allowed);
+      const elsewhere = guess ? [] : keyLocations(key).slice(0, 2);
       return {
         path: child(key),
         location: at(child(key), 'key'),
-        message: `unknown key "${key}"` + (guess ? `; did you mean "${guess}"?` : allowed.length ? `; allowed keys here: ${allowed.join(', ')}` : ''),
+        message:
+          `unknown key "${key}"` +
+          (guess ? `; did you mean "${guess}"?` : elsewhere.length ? ` here; it belongs in ${elsewhere.join(' or ')}` : allowed.length ? `; allowed keys here: ${allowed.join(', ')}` : ''),
       };
     }
     case 'false schema':

@@ -21,6 +21,7 @@ interface Case {
 const cases: Case[] = [
   { name: 'wrong type', args: ['validate', `${F}/wrong-type.yaml`], expect: [`${F}/wrong-type.yaml:4:13: models.deep.epochs: must be a whole number`], mentions: ['"ten"'] },
   { name: 'unknown key with a near-miss name', args: ['validate', `${F}/unknown-key.yaml`], expect: [`${F}/unknown-key.yaml:3:3: training.batch_sise: unknown key "batch_sise"`], mentions: ['did you mean "batch_size"?'] },
+  { name: 'a key written at the wrong level says where it belongs', args: ['validate', `${F}/misplaced-key.yaml`], expect: [`${F}/misplaced-key.yaml:6:1: learning_rate: unknown key "learning_rate" here; it belongs in training.optimizer.learning_rate`] },
   { name: 'missing required key points at the parent mapping', args: ['validate', `${F}/missing-required.yaml`], expect: [`${F}/missing-required.yaml:3:3: models.deep.layers: missing required key "layers"`] },
   { name: 'missing top-level name points at the document', args: ['validate', `${F}/missing-name.yaml`], expect: [`${F}/missing-name.yaml:1:1: name: missing required key "name"`] },
   { name: 'bad enum value lists the allowed values', args: ['validate', `${F}/bad-enum.yaml`], expect: [`${F}/bad-enum.yaml:7:21: models.deep.layers[0].activation: "rellu" is not allowed`], mentions: ['linear, relu, tanh, sigmoid', 'did you mean "relu"?'] },
