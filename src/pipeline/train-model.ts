@@ -1,11 +1,11 @@
 // One model of a run: compile it, train it, save it, score the test (and training) part and
 // evaluate. Every epoch's metrics reach the run directory as soon as the epoch ends.
 import { evaluateScores, type Evaluation } from '../evaluate/index.ts';
-import { baseLearningRate, compileModel, createOptimizer, learningRateAt, momentumAt, summarize, totalLoss } from '../model/index.ts';
+import { compileModel, createOptimizer, summarize } from '../model/index.ts';
 import type { RunHandle } from '../runs/run.ts';
 import { testSetFingerprint } from '../runs/predictions.ts';
 import type { ResolvedModel, ResolvedSpec } from '../spec/index.ts';
-import { fit, predict, type FitResult, type Matrix } from '../train/fit.ts';
+import { fit, predict, schedulesFromSpec, stepsPerEpoch, type FitResult, type Matrix } from '../train/fit.ts';
 import { createProgress } from '../train/progress.ts';
 import type { PreparedData } from './prepare-data.ts';
 import { selectColumns, streamSeed } from './prepare-data.ts';
@@ -39,13 +39,11 @@ export async function trainModel(args: {
     run.writeJson(`models/${name}/summary.json`, { ...summary, inputs: args.inputs });
     log(`${name}: ${summary.totalParams.toLocaleString('en-US')} parameters, ${train.cols} inputs, ${m.epochs} epochs of ${train.rows.toLocaleString('en-US')} events, batch ${m.batch_size}, ${m.optimizer.name}`);
 
-    const baseLr = baseLearningRate(m.optimizer);
-    const stepsPerEpoch = Math.ceil(train.rows / m.batch_size);
-    const momentumRamp = m.optimizer.momentum_schedule;
     const result = await fit({
       model,
       optimizer,
-      loss: (yTrue, yPred) => totalLoss(model, yTrue, yPred, m.loss),
+      // fit adds the layers' regularization penalties itself
+      loss: m.loss,
       train: asMatrix(train),
       validation: validation ? asMatrix(validation) : null,
       batchSize: m.batch_size,
@@ -54,8 +52,7 @@ export async function trainModel(args: {
       shuffle: m.shuffle,
       earlyStopping: m.early_stopping ?? null,
       checkpoint: m.checkpoint,
-      lrAt: (step, epoch) => learningRateAt(m.optimizer.schedule, baseLr, { step, epoch, epochs: m.epochs, stepsPerEpoch }),
-      momentumAt: momentumRamp ? (epoch) => momentumAt(momentumRamp, epoch) : undefined,
+      ...schedulesFromSpec(m.optimizer, m.epochs, stepsPerEpoch(train.rows, m.batch_size)),
       onEpochEnd: (metrics) => run.appendEpoch(name, withoutNulls(metrics)),
       onBest: async () => {
         await run.saveModel(name, model, 'best');
