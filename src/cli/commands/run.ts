@@ -91,6 +91,9 @@ async function summaries(spec: ResolvedSpec, inputs: Record<string, string[]> | 
   if (!inputs) return '# model summaries: the input size comes from the data file (catalogue none); run without --dry-run\n';
   const { compileModel, summarize } = await import('../../model/index.ts');
   const tf = await import('@tensorflow/tfjs');
+  // a summary needs no speed: the plain cpu backend, without its "install tfjs-node" banner (PROD
+  // silences tfjs warnings; this process only builds the models to count their weights and exits)
+  tf.env().set('PROD', true);
   await tf.setBackend('cpu');
   let out = '';
   for (const [name, model] of Object.entries(spec.models)) {
