@@ -12,6 +12,8 @@ export interface FixtureOptions {
   /** A spec value longer than MLflow's param limit. */
   longDescription?: number;
   id?: string;
+  /** The spec's tracking block (default: one naming a server the tests never use). */
+  tracking?: unknown;
 }
 
 export const EPOCH_KEYS = ['loss', 'accuracy', 'val_loss', 'val_accuracy', 'val_auc', 'learning_rate', 'seconds', 'samples_per_s'];
@@ -39,7 +41,7 @@ export function makeRunDir(opts: FixtureOptions = {}): string {
       models.map((m) => [m, { layers: [{ units: 300, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], optimizer: { name: 'nadam', learning_rate: 0.001 }, batch_size: 100, epochs }]),
     ),
     evaluation: { background_efficiencies: [0.1, 0.01, 0.001] },
-    tracking: { mlflow: { uri: 'http://should-not-be-a-param:5000' } },
+    tracking: opts.tracking ?? { mlflow: { uri: 'http://should-not-be-a-param:5000' } },
     matrix: {},
   };
   w('spec.yaml', 'name: seed\n');

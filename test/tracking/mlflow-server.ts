@@ -40,8 +40,10 @@ export interface Fault {
   retryAfter?: string;
   /** Hold the answer this long before handling the request normally. */
   delayMs?: number;
-  /** Drop the connection without an answer. */
+  /** Drop the connection without an answer (the request is not handled). */
   destroy?: boolean;
+  /** Handle the request, then drop the connection instead of answering (a lost answer). */
+  loseAnswer?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -167,7 +169,17 @@ export class MlflowTestServer {
         res.writeHead(f.status, headers).end(JSON.stringify({ error_code: f.errorCode ?? 'TEMPORARILY_UNAVAILABLE', message: 'injected fault' }));
         return;
       }
-      if (res.destroyed || req.socket.destroyed) return;
+      if (f.loseAnswer) {
+        try {
+          this.route(method, url, body);
+        } catch {
+          /* the answer is lost either way */
+        }
+        entry.status = -2;
+        req.socket.destroy();
+        return;
+      }
+      // A delayed request is still handled after the client gave up, as a real server does.
       break;
     }
 
