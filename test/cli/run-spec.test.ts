@@ -14,6 +14,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 test('exp run experiments/deep.yaml --dry-run prints the resolved spec with every default filled (spawned)', async () => {
   const r = await runCli(['run', 'experiments/deep.yaml', '--dry-run', '--runs-dir', join(tmp, 'dry')]);
   assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '', 'a clean dry run prints nothing on stderr');
   const spec = parseYaml(r.stdout) as any;
   const deep = spec.models.deep;
   // written in the experiment (through extends) ...
@@ -46,7 +47,7 @@ test('exp run experiments/deep.yaml --dry-run prints the resolved spec with ever
 });
 
 test('--dry-run shows --set overrides and one document per matrix combination', async () => {
-  const r = await runCliInProcess(['run', 'experiments/paper.yaml', '--dry-run', '--set', 'models.deep.epochs=2', '--set', 'data.events=5000']);
+  const r = await runCliInProcess(['run', 'experiments/paper.yaml', '--dry-run', '--backend', 'cpu', '--set', 'models.deep.epochs=2', '--set', 'data.events=5000']);
   assert.equal(r.code, 0, r.stderr);
   const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as any);
   assert.deepEqual(docs.map((d) => d.name), ['paper-low-level', 'paper-high-level', 'paper-all']);
@@ -55,6 +56,7 @@ test('--dry-run shows --set overrides and one document per matrix combination', 
     assert.equal(d.models.deep.epochs, 2);
     assert.equal(d.models.shallow.epochs, 10);
     assert.equal(d.data.events, 5000);
+    assert.equal(d.backend, 'cpu', '--backend shows in the printed spec');
   }
   // input sizes follow the feature groups: 21 low-level, 7 high-level, 28 in all
   const first = (28 - 7) * 1000 + 1000 + 1001;
