@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { splitIndices, splitSizes, takeRows } from '../../src/data/split.ts';
+import { permuteRowsInPlace, splitIndices, splitInPlace, splitSizes, takeRows } from '../../src/data/split.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 function labels(n: number, p: number, seed: number): Float32Array {
@@ -57,4 +57,20 @@ test('takeRows copies the chosen rows and columns', () => {
   assert.deepEqual(all.x, Float32Array.from([10, 11, 12]));
   all.x[0] = 99;
   assert.equal(table.x[3], 10, 'a copy, not a view');
+});
+
+test('splitInPlace gives the same parts as takeRows, as views of one buffer', () => {
+  const rows = 1001;
+  const cols = 3;
+  const x = Float32Array.from({ length: rows * cols }, (_, i) => i);
+  const y = labels(rows, 0.5, 9);
+  const table = { x, y, rows, cols, columns: ['a', 'b', 'c'] };
+  const s = splitIndices(rows, y, { ...base, testFraction: 0.3 });
+  const copies = { train: takeRows(table, s.train), validation: takeRows(table, s.validation), test: takeRows(table, s.test) };
+  const views = splitInPlace({ ...table, x: x.slice(), y: y.slice() }, s);
+  assert.deepEqual(views.train, copies.train);
+  assert.deepEqual(views.validation, copies.validation);
+  assert.deepEqual(views.test, copies.test);
+  assert.equal(views.train.x.buffer, views.test.x.buffer);
+  assert.throws(() => permuteRowsInPlace({ ...table, x: x.slice() }, Uint32Array.from({ length: rows }, () => 0)), /not a permutation/);
 });
