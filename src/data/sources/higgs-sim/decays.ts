@@ -6,7 +6,7 @@ import type { Rng } from '../../../util/rng.ts';
 import { decay2 } from './lorentz.ts';
 import { breitWigner, produceSystem, ttbarMass } from './production.ts';
 import {
-  GAMMA_H0, GAMMA_HC, GAMMA_TOP, GAMMA_W, M_B, M_H, M_H0, M_HC, M_TOP, M_W,
+  BW_TRUNCATION, GAMMA_H0, GAMMA_HC, GAMMA_TOP, GAMMA_W, M_B, M_H, M_H0, M_HC, M_TOP, M_W,
 } from './physics.ts';
 
 import { T_A, T_B, T_B1, T_B2, T_H, T_ISR, T_LEP, T_NU, T_Q1, T_Q2, T_SYS, T_W1, T_W2 } from './slots.ts';
@@ -17,15 +17,19 @@ function decayW(p: Float64Array, w: number, mW: number, leptonic: boolean, rng: 
   else decay2(p, w, mW, T_Q1, 0, T_Q2, 0, rng);
 }
 
-/** Off-shell W mass, below `hi` (what the parent leaves). */
+/** Lightest W the truncated Breit-Wigner allows: parents must leave at least this much. */
+const W_MIN = M_W - BW_TRUNCATION * GAMMA_W;
+
+/** Off-shell W mass, below `hi` (what the parent leaves; at least W_MIN by construction). */
 function wMass(rng: Rng, hi: number): number {
-  return breitWigner(rng, M_W, GAMMA_W, 10, hi);
+  return breitWigner(rng, M_W, GAMMA_W, W_MIN, hi);
 }
 
 /** gg -> H0 -> W H+-, H+- -> W h0, h0 -> b bbar; either W may be the leptonic one. */
 export function signalEvent(p: Float64Array, rng: Rng): void {
-  const mH0 = breitWigner(rng, M_H0, GAMMA_H0, M_H + 2 * M_W - 4 * GAMMA_W, Infinity);
-  const mHc = breitWigner(rng, M_HC, GAMMA_HC, M_H + M_W - 4 * GAMMA_W, mH0 - 40);
+  // Each parent leaves room for the lightest allowed W, so no decay is kinematically closed.
+  const mH0 = breitWigner(rng, M_H0, GAMMA_H0, M_H + 2 * W_MIN + 1, Infinity);
+  const mHc = breitWigner(rng, M_HC, GAMMA_HC, M_H + W_MIN, mH0 - W_MIN);
   const mW0 = wMass(rng, mH0 - mHc);
   const mW1 = wMass(rng, mHc - M_H);
   produceSystem(p, T_SYS, T_ISR, mH0, rng);
@@ -39,8 +43,8 @@ export function signalEvent(p: Float64Array, rng: Rng): void {
 
 /** t tbar -> W+ b W- bbar with one W -> l nu and the other -> q q'. */
 export function backgroundEvent(p: Float64Array, rng: Rng): void {
-  const mt1 = breitWigner(rng, M_TOP, GAMMA_TOP, M_W + M_B, Infinity);
-  const mt2 = breitWigner(rng, M_TOP, GAMMA_TOP, M_W + M_B, Infinity);
+  const mt1 = breitWigner(rng, M_TOP, GAMMA_TOP, W_MIN + M_B, Infinity);
+  const mt2 = breitWigner(rng, M_TOP, GAMMA_TOP, W_MIN + M_B, Infinity);
   const mW1 = wMass(rng, mt1 - M_B);
   const mW2 = wMass(rng, mt2 - M_B);
   const mtt = ttbarMass(rng, mt1 + mt2);

@@ -5,7 +5,8 @@
 // t tbar -> W b W b; one W -> l nu, the other -> q q'. Files: physics.ts (parameters),
 // lorentz.ts (four-vectors, boosts), production.ts (8 TeV kinematics), decays.ts (chains),
 // detector.ts (smearing, acceptance, b-tag, MET), reconstruct.ts (the 7 high-level masses and
-// the documented jet assignment), units.ts (GeV or real-HIGGS units), generator.ts (the loop).
+// the documented jet assignment), units.ts (GeV or real-HIGGS units), slots.ts (the per-event
+// four-vector buffer layout), generator.ts (the loop).
 import { ExpError } from '../../../errors.ts';
 import type { Chunk, DataSource, SourceDescription } from '../../types.ts';
 import { HiggsSimGenerator, N_COLUMNS } from './generator.ts';

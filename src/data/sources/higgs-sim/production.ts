@@ -19,7 +19,8 @@ export function gamma2(rng: Rng, theta: number): number {
 export function breitWigner(rng: Rng, m0: number, gamma: number, lo: number, hi: number): number {
   const a = Math.max(lo, m0 - BW_TRUNCATION * gamma);
   const b = Math.min(hi, m0 + BW_TRUNCATION * gamma);
-  if (!(b > a)) return 0.5 * (lo + hi); // window closed: caller asked for an impossible range
+  // The decay chains size every window to be open; a closed one is a bug, not bad input.
+  if (!(b > a)) throw new Error(`higgs-sim: empty mass window [${a}, ${b}] for m0 = ${m0}`);
   for (;;) {
     const m = rng.breitWigner(m0, gamma);
     if (m > a && m < b) return m;

@@ -31,19 +31,19 @@ const BTAG_V = [1.087, 1.107, 1.274, 1.551];
  * Must be re-derived when the physics changes (a new version).
  */
 export const GEV_PER_HIGGS_UNIT = {
-  lepton_pT: 59.36, // 59.57 GeV / 1.003
-  missing_energy_magnitude: 52.57, // 51.75 / 0.984
-  jet1_pt: 109.75, // 109.51 / 0.998
-  jet2_pt: 77.47, // 76.20 / 0.984
-  jet3_pt: 54.17, // 54.09 / 0.999
-  jet4_pt: 38.73, // 38.14 / 0.985
-  m_jj: 106.54, // 109.48 / 1.028
-  m_jjj: 202.98, // 206.93 / 1.019
-  m_lv: 81.8, // 85.94 / 1.051
-  m_jlv: 184.83, // 187.19 / 1.013
-  m_bb: 150.43, // 146.46 / 0.974
-  m_wbb: 325.4, // 335.85 / 1.032
-  m_wwbb: 518.46, // 496.66 / 0.958
+  lepton_pT: 59.44, // 59.64 GeV / 1.003
+  missing_energy_magnitude: 52.75, // 51.92 / 0.984
+  jet1_pt: 109.85, // 109.61 / 0.998
+  jet2_pt: 77.51, // 76.24 / 0.984
+  jet3_pt: 54.17, // 54.10 / 0.999
+  jet4_pt: 38.75, // 38.16 / 0.985
+  m_jj: 106.48, // 109.42 / 1.028
+  m_jjj: 202.82, // 206.76 / 1.019
+  m_lv: 81.9, // 86.04 / 1.051
+  m_jlv: 185.04, // 187.40 / 1.013
+  m_bb: 150.72, // 146.74 / 0.974
+  m_wbb: 325.33, // 335.76 / 1.032
+  m_wwbb: 518.44, // 496.64 / 0.958
 } as const;
 
 /** Per-column multiplier from the generator's internal values (GeV, rad, tag level) to `units`. */
