@@ -19,7 +19,7 @@ export function humanBytes(n: number): string {
 }
 
 function eta(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '--:--';
+  if (!Number.isFinite(seconds) || seconds > 99 * 3600) return '--:--';
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -36,7 +36,7 @@ export function createProgress(label: string, start: number, total: number | nul
   const stats = (bytes: number) => {
     const secs = Math.max(1e-3, (Date.now() - t0) / 1000);
     const rate = (bytes - start) / secs;
-    return { rate, eta: total ? (total - bytes) / Math.max(rate, 1e-9) : NaN };
+    return { rate, eta: total && rate > 0 ? (total - bytes) / rate : NaN };
   };
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
