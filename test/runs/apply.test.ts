@@ -74,8 +74,8 @@ test('exp evaluate and exp predict apply the saved models and scaler to a CSV fi
 
   const outCsv = join(root, 'scores.csv');
   const [ev, pr, missing] = await Promise.all([
-    exp(['evaluate', 'latest', '--runs-dir', runsDir, '--data', csv, '--json']),
-    exp(['predict', 'latest', '--runs-dir', runsDir, '--data', csv, '--out', outCsv]),
+    exp(['evaluate', 'latest', '--runs-dir', runsDir, '--data', csv, '--json', '--backend', 'cpu']),
+    exp(['predict', 'latest', '--runs-dir', runsDir, '--data', csv, '--out', outCsv, '--backend', 'cpu']),
     exp(['evaluate', 'latest', '--runs-dir', runsDir, '--data', join(root, 'nope.csv')]),
   ]);
   assert.equal(ev.code, 0, ev.stderr);

@@ -229,7 +229,7 @@ function addApply(cmd: Command): Command {
     .option('--model <name>', 'only this model (repeatable or comma-separated)', collectList, [])
     .option('--best', 'use the best checkpoint instead of the final model')
     .option('--events <n>', 'read at most N events')
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('cpu'));
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'));
 }
 
 function events(o: ApplyFlags): number | undefined {
