@@ -51,6 +51,8 @@ export function renderRunFigures(input: ReportInput): Figure[] {
 
 const num = (v: number | null | undefined, digits = 4) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '—');
 
+const pval = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
+
 function metricsTable(input: ReportInput): string {
   const wps = new Set<number>();
   for (const m of input.models) for (const wp of input.evaluations[m]?.working_points ?? []) wps.add(wp.background_efficiency);
@@ -70,7 +72,7 @@ function metricsTable(input: ReportInput): string {
         const wp = ev?.working_points.find((w) => w.background_efficiency === e);
         return wp ? `${num(wp.signal_efficiency)}${wp.note ? ` <span class="note" title="${esc(wp.note)}">*</span>` : ''}` : '—';
       }),
-      ev?.overtraining ? `${num(ev.overtraining.signal.p_value, 3)} / ${num(ev.overtraining.background.p_value, 3)}` : '—',
+      ev?.overtraining ? `${pval(ev.overtraining.signal.p_value)} / ${pval(ev.overtraining.background.p_value)}` : '—',
       ev?.significance && 'z' in ev.significance ? num(ev.significance.z, 2) : '—',
       String(ep.length),
       num(last?.val_loss),
@@ -90,7 +92,7 @@ const STYLE = `body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:
 h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}
 td:first-child,th:first-child{text-align:left}th{background:#f3f3f3}.meta td{text-align:left}
-.figs{display:flex;flex-wrap:wrap;gap:12px}.figs figure{margin:0}pre{background:#f7f7f7;padding:10px;overflow:auto;font-size:12px}
+.figs{display:flex;flex-wrap:wrap;gap:12px}.figs figure{margin:0;flex:0 1 640px;min-width:320px}.figs svg{width:100%;height:auto}pre{background:#f7f7f7;padding:10px;overflow:auto;font-size:12px}
 .status-finished{color:#2a7d2a}.status-failed,.status-dead{color:#b22222}.status-interrupted,.status-running{color:#b8860b}.note{color:#666;font-size:12px}`;
 
 export function renderReportHtml(input: ReportInput, figures: Figure[], status: string = input.record.status): string {

@@ -13,6 +13,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { ExpError } from '../errors.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { gitInfo } from './git.ts';
+import { writeRunReport } from './report.ts';
 import { writePredictionsFile, readPredictionsFile, type Predictions } from './predictions.ts';
 import { DEFAULT_HEARTBEAT_S, type RunRecord, type RunStatus } from './record.ts';
 
@@ -217,7 +218,8 @@ export class RunHandle {
 
   /**
    * Marks the run finished, failed or interrupted and stops the heartbeat. `extra` is merged
-   * into run.json (e.g. {error: {message}}). Files written so far stay as they are.
+   * into run.json (e.g. {error: {message}}). Files written so far stay as they are; an existing
+   * report.html is regenerated so that it shows the final status.
    */
   finish(status: Exclude<RunStatus, 'running'>, extra: Partial<RunRecord> = {}): void {
     this.stopHeartbeat();
@@ -225,6 +227,14 @@ export class RunHandle {
     this.record = { ...this.record, ...extra, status, ended_at: now, heartbeat_at: now };
     this.closed = true;
     this.writeRecord();
+    // A report written before finish() shows the run as running; redraw it with the final status.
+    if (existsSync(join(this.dir, 'report.html'))) {
+      try {
+        writeRunReport(this.dir);
+      } catch {
+        // the report is a convenience; run.json already holds the status
+      }
+    }
   }
 }
 

@@ -149,3 +149,13 @@ test('a run without evaluations (failed early) still gets a report', () => {
   assert.match(html, /No models evaluated/);
   assert.deepEqual(checkWellFormed(html, { html: true }), []);
 });
+
+test('finish() redraws a report written while the run was running', async () => {
+  const { createRun } = await import('../../src/runs/run.ts');
+  const run = createRun({ runsDir: mkdtempSync(join(tmpdir(), 'exp-report-')), name: 'r', specText: 'name: r\n', resolvedSpec: {} });
+  writeRunReport(run.dir);
+  assert.match(readFileSync(join(run.dir, 'report.html'), 'utf8'), /class="status-running">running</);
+  run.finish('interrupted', { error: { message: 'SIGINT' } });
+  const html = readFileSync(join(run.dir, 'report.html'), 'utf8');
+  assert.match(html, /class="status-interrupted">interrupted<\/span> — SIGINT/);
+});
