@@ -92,7 +92,7 @@ const STYLE = `body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:
 h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}
 td:first-child,th:first-child{text-align:left}th{background:#f3f3f3}.meta td{text-align:left}
-.figs{display:flex;flex-wrap:wrap;gap:12px}.figs figure{margin:0;flex:0 1 640px;min-width:320px}.figs svg{width:100%;height:auto}pre{background:#f7f7f7;padding:10px;overflow:auto;font-size:12px}
+.figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:12px}.figs figure{margin:0}.figs svg{width:100%;max-width:640px;height:auto}pre{background:#f7f7f7;padding:10px;overflow:auto;font-size:12px}
 .status-finished{color:#2a7d2a}.status-failed,.status-dead{color:#b22222}.status-interrupted,.status-running{color:#b8860b}.note{color:#666;font-size:12px}`;
 
 export function renderReportHtml(input: ReportInput, figures: Figure[], status: string = input.record.status): string {

@@ -74,7 +74,9 @@ export function lossSvg(series: LossSeries[], title = 'Loss per epoch'): string 
     hi = 1;
   }
   const pad = (hi - lo) * 0.05 || Math.abs(hi) * 0.05 || 0.05;
-  const p = startPlot(title, { min: maxE > 1 ? 1 : 0, max: maxE, label: 'Epoch' }, { min: lo - pad, max: hi + pad, label: 'Binary cross-entropy' });
+  // room above the curves for the legend (one line per curve)
+  const legendRoom = (hi - lo || pad * 4) * Math.min(0.8, 0.12 * 2 * series.length);
+  const p = startPlot(title, { min: maxE > 1 ? 1 : 0, max: maxE, integer: true, label: 'Epoch' }, { min: lo - pad, max: hi + pad + legendRoom, label: 'Binary cross-entropy' });
   const entries: { label: string; color: string; dash?: string }[] = [];
   series.forEach((s, k) => {
     const c = PALETTE[k % PALETTE.length]!;

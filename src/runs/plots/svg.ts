@@ -18,6 +18,8 @@ export interface Axis {
   min: number;
   max: number;
   log?: boolean;
+  /** Only whole-number ticks (epochs). */
+  integer?: boolean;
   label: string;
 }
 
@@ -82,7 +84,8 @@ export function startPlot(title: string, xa: Axis, ya: Axis, frame: Frame = DEFA
   const parts: string[] = [];
   parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
   parts.push(`<text x="${f(width / 2)}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>`);
-  const xt = xa.log ? logTicks(xa.min, xa.max) : niceTicks(xa.min, xa.max);
+  const ints = (a: Axis, t: number[]) => (a.integer ? t.filter((v) => Number.isInteger(v)) : t);
+  const xt = ints(xa, xa.log ? logTicks(xa.min, xa.max) : niceTicks(xa.min, xa.max));
   const yt = ya.log ? logTicks(ya.min, ya.max) : niceTicks(ya.min, ya.max);
   for (const t of xt) {
     parts.push(`<line x1="${f(x(t))}" y1="${top}" x2="${f(x(t))}" y2="${height - bottom}" stroke="#e5e5e5"/>`);
