@@ -164,7 +164,7 @@ export function resolveTrackingConfig(
     uri: `${url.origin}${url.pathname.replace(/\/+$/, '')}`,
     experiment: nonEmpty(block?.experiment) ?? nonEmpty(env.MLFLOW_EXPERIMENT_NAME),
     experimentId: nonEmpty(env.MLFLOW_EXPERIMENT_ID),
-    runName: nonEmpty(block?.run_name) ?? nonEmpty(env.MLFLOW_RUN_NAME),
+    runName: nonEmpty(block?.run_name),
     tags: { ...(block?.tags ?? {}) },
     artifacts: block?.artifacts ?? true,
     timeoutMs: block?.timeout_ms ?? DEFAULT_TIMEOUT_MS,

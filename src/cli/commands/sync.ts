@@ -81,10 +81,10 @@ export function register(program: Command): void {
       }
       if (flags.json) io.out(JSON.stringify(results, null, 2) + '\n');
       if (failures.length > 0) {
-        throw new ExpError(
-          'tracking',
-          failures.map((message) => ({ message, hint: 'the local run is intact; run `exp sync` again when the server is reachable' })),
-        );
+        throw new ExpError('tracking', [
+          ...failures.map((message) => ({ message })),
+          { message: `${failures.length === 1 ? 'the local run is' : 'the local runs are'} intact; run \`exp sync\` again when the server is reachable` },
+        ]);
       }
     });
 }
