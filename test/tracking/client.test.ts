@@ -2,7 +2,7 @@
 // including the faults the issue names: refused connection, 503 then success, a response slower
 // than the timeout, and a 400 error surfaced with the request that caused it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -232,4 +232,24 @@ test('resolveArtifactTarget follows MLflow’s mlflow-artifacts URI resolution',
   assert.deepEqual(resolveArtifactTarget('http://files:8080/store/3/abc/artifacts/', 'http://h:5000'), { origin: 'http://files:8080', path: '/store/3/abc/artifacts' });
   assert.equal(resolveArtifactTarget('s3://bucket/3/abc/artifacts', 'http://h:5000'), null);
   assert.equal(resolveArtifactTarget('/var/mlruns/3/abc/artifacts', 'http://h:5000'), null);
+});
+
+test('HTTPS with a self-signed certificate: refused by default, accepted with MLFLOW_TRACKING_INSECURE_TLS or the CA file', async () => {
+  const tlsDir = join(import.meta.dirname, 'tls');
+  const secure = await startMlflowServer({ tls: { key: readFileSync(join(tlsDir, 'key.pem'), 'utf8'), cert: readFileSync(join(tlsDir, 'cert.pem'), 'utf8') } });
+  try {
+    assert.match(secure.uri, /^https:/);
+    await withClient(cfg(secure.uri), async (client) => {
+      await assert.rejects(client.getExperimentByName('Default'), (e: unknown) => e instanceof ExpError && /MLFLOW_TRACKING_INSECURE_TLS/.test(e.message));
+      assert.equal(client.requests, 1, 'a certificate error is not retried');
+    });
+    await withClient(cfg(secure.uri, {}, { MLFLOW_TRACKING_INSECURE_TLS: 'true' }), async (client) => {
+      assert.equal((await client.getExperimentByName('Default'))!.experiment_id, '0');
+    });
+    await withClient(cfg(secure.uri, {}, { MLFLOW_TRACKING_SERVER_CERT_PATH: join(tlsDir, 'cert.pem') }), async (client) => {
+      assert.equal((await client.getExperimentByName('Default'))!.experiment_id, '0');
+    });
+  } finally {
+    await secure.stop();
+  }
 });

@@ -6,6 +6,7 @@
 // artifact proxy (PUT/GET /api/2.0/mlflow-artifacts/artifacts/<path>). Plus fault injection.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface StoredRun {
@@ -60,6 +61,8 @@ export interface ServerOptions {
   /** When set, every request must carry exactly this Authorization header (else 401). */
   requireAuthorization?: string;
   port?: number;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }
 
 const NAME_RE = /^[/\w.\- ]*$/;
@@ -95,13 +98,14 @@ export class MlflowTestServer {
   }
 
   get uri(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.opts.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   private makeServer(): Server {
-    const s = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
       void this.handle(req, res);
-    });
+    };
+    const s: Server = this.opts.tls ? createHttpsServer({ key: this.opts.tls.key, cert: this.opts.tls.cert }, handler) : createServer(handler);
     s.keepAliveTimeout = 5_000;
     return s;
   }
