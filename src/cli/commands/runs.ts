@@ -240,7 +240,7 @@ function events(o: ApplyFlags): number | undefined {
 }
 
 function evaluateCommand(program: Command) {
-  addApply(program.command('evaluate').description('apply a run\'s saved models and scaler to other data and evaluate them'))
+  addApply(program.command('evaluate').description('apply a run\'s saved models and scaler to other data (every event of it: no split) and evaluate them'))
     .option('--out <file>', 'also write the full evaluations (ROC, working points, histograms) as JSON')
     .addHelpText('after', '\nExamples:\n  $ exp evaluate latest --data data/HIGGS.h5 --events 500000\n  $ exp evaluate 20260301 --data experiments/paper.yaml --json\n')
     .action(async (ref: string, o: ApplyFlags) => {
