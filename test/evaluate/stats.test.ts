@@ -147,6 +147,11 @@ test('ROC corners: monotone, endpoints, trapezoid area = AUC; thinning keeps end
       assert.ok(t.thresholds[k]! <= (t.thresholds[k - 1] ?? Infinity));
     }
   }
+  // shape preserved: the thinned curve's area is the full AUC to 1e-3
+  const t1000 = thinRoc(curve, 1000);
+  let thinArea = 0;
+  for (let k = 1; k < t1000.fpr.length; k++) thinArea += ((t1000.fpr[k]! - t1000.fpr[k - 1]!) * (t1000.tpr[k]! + t1000.tpr[k - 1]!)) / 2;
+  assert.ok(Math.abs(thinArea - area) < 1e-3, `${thinArea} vs ${area}`);
   // the thinned curve keeps the low-fpr region: points below fpr 1e-3 survive
   const t = thinRoc(curve, 200);
   assert.ok(t.fpr.filter((f) => f > 0 && f < 1e-3).length >= 5);
