@@ -20,7 +20,7 @@ export interface RunJson {
   user?: string;
   seed?: number;
   backend?: { name?: string; device?: string };
-  data?: { fingerprint?: string };
+  data?: { fingerprint?: unknown } | null;
   command?: string | string[];
   models?: string[];
   error?: { message?: string };

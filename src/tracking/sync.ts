@@ -277,8 +277,7 @@ export function runTags(run: RunJson, spec: Record<string, unknown> | undefined,
   const tags: Record<string, string> = {};
   tags['mlflow.runName'] = config.runName ?? run.id;
   tags['mlflow.source.type'] = 'LOCAL';
-  const cmd = Array.isArray(run.command) ? run.command.join(' ') : typeof run.command === 'string' ? run.command : 'exp';
-  tags['mlflow.source.name'] = cmd;
+  tags['mlflow.source.name'] = commandLine(run.command);
   if (run.git?.commit) tags['mlflow.source.git.commit'] = run.git.commit;
   tags['mlflow.user'] = run.user ?? currentUser();
   if (typeof spec?.description === 'string' && spec.description !== '') tags['mlflow.note.content'] = spec.description;
@@ -288,11 +287,24 @@ export function runTags(run: RunJson, spec: Record<string, unknown> | undefined,
   if (run.git && typeof run.git.dirty === 'boolean') tags['exp.git.dirty'] = String(run.git.dirty);
   if (run.host) tags['exp.host'] = String(run.host);
   if (run.backend?.name) tags['exp.backend'] = `${run.backend.name}${run.backend.device ? ` (${run.backend.device})` : ''}`;
-  if (run.data?.fingerprint) tags['exp.data.fingerprint'] = String(run.data.fingerprint);
+  const fp = run.data?.fingerprint;
+  if (fp !== undefined && fp !== null) tags['exp.data.fingerprint'] = typeof fp === 'string' ? fp : JSON.stringify(fp);
   if (run.seed !== undefined) tags['exp.seed'] = String(run.seed);
   if (run.error?.message) tags['exp.error'] = run.error.message;
   for (const [k, v] of Object.entries(config.tags)) tags[k] = v;
   return Object.entries(tags).map(([key, value]) => ({ key: legalKey(key), value: shorten(value, MAX_TAG_VALUE_LENGTH) }));
+}
+
+/**
+ * The command as a user would type it: run.json records process.argv
+ * (`/usr/bin/node /.../src/cli/main.ts run x.yaml`), shown as `exp run x.yaml`.
+ */
+export function commandLine(command: unknown): string {
+  if (typeof command === 'string') return command;
+  if (!Array.isArray(command) || command.length === 0) return 'exp';
+  const argv = command.map(String);
+  const script = argv.findIndex((a, i) => i <= 1 && /(^|[/\\])(exp|main\.[cm]?[jt]s)$/.test(a));
+  return script >= 0 ? ['exp', ...argv.slice(script + 1)].join(' ') : argv.join(' ');
 }
 
 function currentUser(): string {

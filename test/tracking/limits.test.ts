@@ -91,3 +91,24 @@ test('flattenForParams: dotted keys MLflow accepts, scalars as text, the trackin
     { key: 'matrix', value: '{}' },
   ]);
 });
+
+test('run tags: the command as typed, a structured data fingerprint as JSON, spec tags last', async () => {
+  const { runTags, commandLine } = await import('../../src/tracking/sync.ts');
+  assert.equal(commandLine(['/usr/bin/node', '/home/u/exp/src/cli/main.ts', 'run', 'experiments/deep.yaml']), 'exp run experiments/deep.yaml');
+  assert.equal(commandLine(['/usr/local/bin/node', '/usr/lib/node_modules/exp/dist/src/cli/main.js', 'run', 'a.yaml', '--set', 'seed=1']), 'exp run a.yaml --set seed=1');
+  assert.equal(commandLine(['/usr/bin/exp', 'run', 'a.yaml']), 'exp run a.yaml');
+  assert.equal(commandLine('exp run a.yaml'), 'exp run a.yaml');
+  const tags = new Map(
+    runTags(
+      { id: 'r1', name: 'seed', data: { fingerprint: { source: 'higgs-sim', events: 1000 } }, git: null, command: ['node', 'src/cli/main.ts', 'run', 'x.yaml'] },
+      { description: 'hello' },
+      { uri: 'http://h', tags: { 'mlflow.user': 'override', team: 'hep' }, artifacts: true, timeoutMs: 1, maxRetryMs: 0, retryBaseMs: 1, insecureTls: false },
+    ).map((t) => [t.key, t.value]),
+  );
+  assert.equal(tags.get('exp.data.fingerprint'), '{"source":"higgs-sim","events":1000}');
+  assert.equal(tags.get('mlflow.source.name'), 'exp run x.yaml');
+  assert.equal(tags.get('mlflow.note.content'), 'hello');
+  assert.equal(tags.get('mlflow.user'), 'override');
+  assert.equal(tags.get('team'), 'hep');
+  assert.equal(tags.has('mlflow.source.git.commit'), false);
+});
