@@ -1,7 +1,7 @@
 // Scores split by class and sorted ascending: the one O(n log n) step behind AUC, DeLong,
 // ROC and KS. We sort each class separately with the native numeric TypedArray sort
 // (no comparator callback, no index array), which handles 10M scores in about a second;
-// everything afterwards is a linear merge or a binary search over these two arrays.
+// everything afterwards is a linear merge over these two arrays.
 import { ExpError } from '../errors.ts';
 
 export interface ClassSorted {
@@ -41,28 +41,4 @@ export function splitSorted(scores: ArrayLike<number>, labels: ArrayLike<number>
   pos.sort();
   neg.sort();
   return { pos, neg };
-}
-
-/** Number of elements of ascending `a` strictly below v. */
-export function lowerBound(a: ArrayLike<number>, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Number of elements of ascending `a` at or below v. */
-export function upperBound(a: ArrayLike<number>, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
