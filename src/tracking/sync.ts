@@ -9,6 +9,7 @@ import { readJsonIfExists, writeJsonAtomic } from './atomic.ts';
 import { type ClientOptions, MlflowClient, MlflowError, type MlflowRun, type MlflowRunStatus, resolveArtifactTarget } from './client.ts';
 import { redactUri, secretsOf, type TrackingConfig } from './config.ts';
 import { flattenForParams } from './flatten.ts';
+import { withSyncLock } from './lock.ts';
 import {
   type KeyValue,
   MAX_ENTITIES_PER_BATCH,
@@ -64,6 +65,11 @@ export interface SyncResult {
 }
 
 export async function syncRun(runDir: string, config: TrackingConfig, opts: SyncOptions = {}): Promise<SyncResult> {
+  await readRunJson(runDir); // "not a run directory" before anything is written there
+  return withSyncLock(runDir, () => syncLocked(runDir, config, opts));
+}
+
+async function syncLocked(runDir: string, config: TrackingConfig, opts: SyncOptions): Promise<SyncResult> {
   const log = opts.log ?? (() => undefined);
   const warnings: string[] = [];
   const run = await readRunJson(runDir);

@@ -2,7 +2,7 @@
 // a second sync sends nothing, an interrupted sync resumes without duplicates, and a tracking
 // failure never touches the run's data.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { resolveTrackingConfig, type TrackingConfig } from '../../src/tracking/config.ts';
@@ -259,4 +259,21 @@ test('trackRunSafely on success records the MLflow run in run.json and keeps sec
   } finally {
     await guarded.stop();
   }
+});
+
+test('two syncs of one run at the same time: the second is refused, nothing is duplicated; a stale lock is taken over', async () => {
+  const dir = makeRunDir({ models: ['m'], epochs: 3 });
+  server.fault({ match: /log-batch/, delayMs: 300 });
+  const results = await Promise.allSettled([syncRun(dir, cfg(server.uri)), new Promise((r) => setTimeout(r, 50)).then(() => syncRun(dir, cfg(server.uri)))]);
+  assert.equal(results[0].status, 'fulfilled');
+  assert.equal(results[1].status, 'rejected');
+  assert.match(String((results[1] as PromiseRejectedResult).reason), /another sync of this run is in progress/);
+  const id = (results[0] as PromiseFulfilledResult<{ mlflowRunId: string }>).value.mlflowRunId;
+  assert.equal(runOf(id).metrics.length, 3 * EPOCH_KEYS.length + EVAL_METRICS_PER_MODEL.length);
+  assert.ok(!existsSync(join(dir, '.tracking.lock')), 'lock released');
+  // A lock left by a process that no longer exists does not block.
+  const dead = makeRunDir({ models: ['m'], epochs: 1 });
+  writeFileSync(join(dead, '.tracking.lock'), '2147483646');
+  const res = await syncRun(dead, cfg(server.uri));
+  assert.equal(runOf(res.mlflowRunId).info.status, 'FINISHED');
 });
