@@ -6,6 +6,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import Table from 'cli-table3';
 import { ExpError, formatProblem } from '../errors.ts';
+import { OPTIMIZERS } from '../model/index.ts';
+import type { OptimizerName } from '../model/types.ts';
 import { selectBackend, type BackendChoice } from '../train/backend.ts';
 import { runEventsBench, runTrainBench, type NetworkName } from './train.ts';
 
@@ -25,6 +27,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--rounds <n>', 'alternating exp/model.fit rounds per case (each reports its fastest)', int, 3)
     .option('--networks <list>', 'deep,shallow', 'deep,shallow')
     .option('--batch <list>', 'batch sizes', intList, [100, 1000])
+    .option('--optimizer <name>', 'optimizer for both paths (sgd, adam, adamax, nadam, rmsprop, adagrad)', 'nadam')
     .option('--no-baseline', 'skip the model.fit baseline')
     .option('--events <n>', 'instead: peak RSS of training the deep network on N simulated events', int)
     .option('--seed <n>', 'seed', int, 1)
@@ -32,18 +35,20 @@ async function main(argv: string[]): Promise<void> {
   program.parse(argv, { from: 'user' });
   const o = program.opts<{
     backend: string; steps: number; warmup: number; rounds: number; networks: string; batch: number[]; baseline: boolean;
-    events?: number; seed: number; json?: boolean;
+    events?: number; seed: number; json?: boolean; optimizer: string;
   }>();
   const log = (m: string) => { if (!o.json) process.stderr.write(m + '\n'); };
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(o.backend)) {
     throw new ExpError('usage', { message: `unknown backend "${o.backend}"`, hint: 'use auto, tensorflow, wasm or cpu' });
   }
+  if (!(o.optimizer in OPTIMIZERS)) throw new ExpError('usage', { message: `unknown optimizer "${o.optimizer}"`, hint: `use one of ${Object.keys(OPTIMIZERS).join(', ')}` });
+  const optimizer = o.optimizer as OptimizerName;
   const backend = await selectBackend(o.backend as BackendChoice, log);
   log(`backend ${backend.name}: ${backend.device}`);
 
   if (o.events) {
     const explicitSteps = program.getOptionValueSource('steps') === 'cli' ? o.steps : null;
-    const r = await runEventsBench(o.events, 1000, explicitSteps, o.seed, log);
+    const r = await runEventsBench(o.events, 1000, explicitSteps, o.seed, optimizer, log);
     if (o.json) process.stdout.write(JSON.stringify({ backend, events: r }, null, 2) + '\n');
     else {
       console.log(`events ${r.events}: ${r.steps} steps at batch ${r.batch_size}, ${Math.round(r.samples_per_s)} samples/s, ` +
@@ -55,10 +60,10 @@ async function main(argv: string[]): Promise<void> {
 
   const networks = o.networks.split(',').map((s) => s.trim()) as NetworkName[];
   for (const n of networks) if (n !== 'deep' && n !== 'shallow') throw new ExpError('usage', `unknown network "${n}" (deep or shallow)`);
-  const report = await runTrainBench({ networks, batchSizes: o.batch, steps: o.steps, warmup: o.warmup, rounds: o.rounds, baseline: o.baseline, seed: o.seed, log });
+  const report = await runTrainBench({ networks, batchSizes: o.batch, steps: o.steps, warmup: o.warmup, rounds: o.rounds, optimizer, baseline: o.baseline, seed: o.seed, log });
 
   if (o.json) {
-    process.stdout.write(JSON.stringify({ backend, config: { steps: o.steps, warmup: o.warmup, rounds: o.rounds }, ...report }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ backend, config: { steps: o.steps, warmup: o.warmup, rounds: o.rounds, optimizer }, ...report }, null, 2) + '\n');
     return;
   }
   const r0 = (v: number | null | undefined) => (v == null ? '-' : Math.round(v).toLocaleString('en-US'));
@@ -73,7 +78,7 @@ async function main(argv: string[]): Promise<void> {
   console.log(ti.toString());
   console.log(`data pipeline (shuffle + batch assembly, batch 100): ${r0(report.pipeline.samples_per_s)} samples/s = ` +
     `${report.pipeline.ratio_to_training?.toFixed(0) ?? '-'}x the fastest batch-100 training rate`);
-  console.log(`peak RSS ${report.peak_rss_mb.toFixed(0)} MB; ${o.steps} timed steps per case and path in ${o.rounds} alternating rounds (fastest round reported), after ${o.warmup} warm-up steps`);
+  console.log(`optimizer ${optimizer} on both paths; peak RSS ${report.peak_rss_mb.toFixed(0)} MB; ${o.steps} timed steps per case and path in ${o.rounds} alternating rounds (fastest round reported), after ${o.warmup} warm-up steps`);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

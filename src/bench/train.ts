@@ -3,6 +3,8 @@
 // that every figure has a same-run ratio (the machines are shared and absolute numbers drift).
 import * as tf from '@tensorflow/tfjs';
 import { generateHiggsSim } from '../data/sources/higgs-sim/index.ts';
+import { compileModel, createOptimizer } from '../model/index.ts';
+import type { LayerSpec, OptimizerName } from '../model/types.ts';
 import { BatchAssembler } from '../train/batches.ts';
 import { fastKernelsInstalled, withOriginalKernels } from '../train/fast-kernels.ts';
 import { fit, predict } from '../train/fit.ts';
@@ -18,6 +20,7 @@ export interface BenchConfig {
   warmup: number;
   /** Alternating exp/model.fit rounds per case; each path reports its fastest round. */
   rounds: number;
+  optimizer: OptimizerName;
   /** Skip the model.fit baseline (faster, no ratios). */
   baseline: boolean;
   seed: number;
@@ -66,26 +69,25 @@ export interface TrainBenchReport {
 
 const COLS = 28;
 
-/** The networks of experiments/deep.yaml and experiments/shallow.yaml, seeded. */
+/** The layer stacks of experiments/deep.yaml and experiments/shallow.yaml. */
+export const NETWORKS: Record<NetworkName, LayerSpec[]> = {
+  deep: [
+    { type: 'dense', units: 300, activation: 'relu', kernel_initializer: 'glorot_normal', repeat: 5 },
+    { type: 'dense', units: 1, activation: 'sigmoid', kernel_initializer: 'glorot_uniform' },
+  ],
+  shallow: [
+    { type: 'dense', units: 1000, activation: 'tanh', kernel_initializer: 'glorot_normal' },
+    { type: 'dense', units: 1, activation: 'sigmoid', kernel_initializer: 'glorot_uniform' },
+  ],
+};
+
 export function buildNetwork(name: NetworkName, seed: number): tf.Sequential {
-  const m = tf.sequential();
-  let k = 0;
-  const init = (kind: 'normal' | 'uniform') =>
-    kind === 'normal' ? tf.initializers.glorotNormal({ seed: seed + k++ }) : tf.initializers.glorotUniform({ seed: seed + k++ });
-  if (name === 'deep') {
-    for (let i = 0; i < 5; i++) {
-      m.add(tf.layers.dense({ units: 300, activation: 'relu', kernelInitializer: init('normal'), ...(i === 0 ? { inputShape: [COLS] } : {}) }));
-    }
-  } else {
-    m.add(tf.layers.dense({ units: 1000, activation: 'tanh', inputShape: [COLS], kernelInitializer: init('normal') }));
-  }
-  m.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: init('uniform') }));
-  return m;
+  return compileModel(NETWORKS[name], COLS, { seed, name });
 }
 
-/** The optimizer both paths use, so that only the training machinery differs. */
-export function benchOptimizer(): tf.Optimizer {
-  return tf.train.adam(1e-3);
+/** The optimizer both paths use (the same class and settings), so only the training machinery differs. */
+export function benchOptimizer(name: OptimizerName): tf.Optimizer {
+  return createOptimizer({ name });
 }
 
 export function peakRssMb(): number {
@@ -158,9 +160,9 @@ const figure = (ms: number, batch: number): Figure => ({ ms_per_step: ms, sample
  */
 async function timeCase(network: NetworkName, batch: number, cfg: BenchConfig, data: Sim): Promise<{ exp: Figure; base: Figure | null }> {
   const expModel = buildNetwork(network, cfg.seed);
-  const expOpt = benchOptimizer();
+  const expOpt = benchOptimizer(cfg.optimizer);
   const baseModel = cfg.baseline ? buildNetwork(network, cfg.seed) : null;
-  baseModel?.compile({ optimizer: benchOptimizer(), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  baseModel?.compile({ optimizer: benchOptimizer(cfg.optimizer), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
   const perRound = Math.max(1, Math.ceil(cfg.steps / cfg.rounds));
   let bestExp = Infinity;
   let bestBase = Infinity;
@@ -278,7 +280,7 @@ export interface EventsBenchResult {
  * validation) through the real fit path. `maxSteps` caps the epoch (via the abort signal, as
  * Ctrl-C would) so the measurement does not take an hour on a slow machine.
  */
-export async function runEventsBench(events: number, batch: number, maxSteps: number | null, seed: number, log: (m: string) => void): Promise<EventsBenchResult> {
+export async function runEventsBench(events: number, batch: number, maxSteps: number | null, seed: number, optimizer: OptimizerName, log: (m: string) => void): Promise<EventsBenchResult> {
   const data = simulated(events, seed);
   const nTrain = Math.floor(events * 0.75);
   const rssBefore = process.memoryUsage().rss / 1048576;
@@ -289,7 +291,7 @@ export async function runEventsBench(events: number, batch: number, maxSteps: nu
   let steps = 0;
   const r = await fit({
     model,
-    optimizer: benchOptimizer(),
+    optimizer: benchOptimizer(optimizer),
     loss: 'binary_crossentropy',
     train: { x: data.x.subarray(0, nTrain * COLS), y: data.y.subarray(0, nTrain), rows: nTrain, cols: COLS },
     validation: { x: data.x.subarray(nTrain * COLS), y: data.y.subarray(nTrain), rows: events - nTrain, cols: COLS },

@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ExpError } from '../errors.ts';
 import { installFastKernels } from './fast-kernels.ts';
+import { initThreadedWasm } from './wasm-threads.ts';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -87,6 +88,20 @@ function baseVersions(): Record<string, string> {
 }
 
 let wasmPathsSet = false;
+let threadedFailed = false;
+
+/**
+ * XNNPACK threads for wasm: EXP_WASM_THREADS when set (1 disables threading), else one per
+ * available core up to 8 (the size of the build's worker pool).
+ */
+export function wasmThreads(): number {
+  const env = process.env.EXP_WASM_THREADS;
+  if (env != null && env !== '') {
+    const n = Number(env);
+    if (Number.isInteger(n) && n >= 1) return Math.min(n, 8);
+  }
+  return Math.min(typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length, 8);
+}
 
 /** wasm backend; null when it cannot be initialised. */
 async function tryWasm(log: (msg: string) => void): Promise<BackendInfo | null> {
@@ -108,10 +123,21 @@ async function tryWasm(log: (msg: string) => void): Promise<BackendInfo | null> 
       // Already initialised (setWasmPaths throws then): the binaries were found before.
     }
   }
-  let ok: boolean;
+  let ok = false;
+  const wanted = wasmThreads();
+  if (wanted > 1 && tf.findBackend('wasm') == null && !threadedFailed) {
+    const got = await initThreadedWasm(wasm, wanted);
+    ok = got != null;
+    if (!ok) {
+      threadedFailed = true;
+      log('multi-threaded wasm could not start; using one thread');
+    }
+  }
   try {
-    ok = await tf.setBackend('wasm');
-    await tf.ready();
+    if (!ok) {
+      ok = await tf.setBackend('wasm');
+      await tf.ready();
+    }
   } catch (e) {
     log(`wasm backend failed to initialise: ${(e as Error).message ?? String(e)}`);
     return null;

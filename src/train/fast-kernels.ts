@@ -53,6 +53,46 @@ function transposeLast2(x: Info, backend: unknown, transposeKernel: tf.KernelCon
 
 const outerSize = (shape: number[]): number => shape.slice(0, -2).reduce((p, d) => p * d, 1);
 
+// Relative costs per element, measured on wasm SIMD: transposing is a memory copy; XNNPACK packs
+// its right-hand operand into a new operator whenever that tensor is new (every step in
+// training, as the weights and activations change) at several times a copy's cost.
+const TRANSPOSE_COST = 1;
+const PACK_COST = 5;
+
+/**
+ * op(a) * op(b) with exactly one transpose, computed as (op'(b) * op'(a))^T when that moves less
+ * data: the product itself costs the same either way, but which operand gets packed and which
+ * gets transposed differ. Returns null when the direct way is cheaper.
+ */
+function reorientedProduct(
+  a: Info, b: Info, transposeA: boolean, original: tf.KernelConfig, transposeKernel: tf.KernelConfig, backend: WasmBackendLike, temps: Info[],
+): Info | null {
+  const [a0, a1] = a.shape.slice(-2);
+  const [b0, b1] = b.shape.slice(-2);
+  if (transposeA) {
+    // a: [K, M], b: [K, N]; C = a^T b = (b^T a)^T.
+    const [K, M, N] = [a0, a1, b1];
+    const direct = TRANSPOSE_COST * K * M + PACK_COST * K * N;
+    const flipped = TRANSPOSE_COST * K * N + PACK_COST * K * M + TRANSPOSE_COST * M * N;
+    if (flipped >= direct) return null;
+    const bT = transposeLast2(b, backend, transposeKernel);
+    temps.push(bT);
+    const ct = call(original, { a: bT, b: a }, backend, { transposeA: false, transposeB: false });
+    temps.push(ct);
+    return transposeLast2(ct, backend, transposeKernel);
+  }
+  // a: [M, K], b: [N, K]; C = a b^T = (b a^T)^T.
+  const [M, K, N] = [a0, a1, b0];
+  const direct = TRANSPOSE_COST * N * K + PACK_COST * N * K;
+  const flipped = TRANSPOSE_COST * M * K + PACK_COST * M * K + TRANSPOSE_COST * M * N;
+  if (flipped >= direct || b1 !== K) return null;
+  const aT = transposeLast2(a, backend, transposeKernel);
+  temps.push(aT);
+  const ct = call(original, { a: b, b: aT }, backend, { transposeA: false, transposeB: false });
+  temps.push(ct);
+  return transposeLast2(ct, backend, transposeKernel);
+}
+
 function matMulKernel(original: tf.KernelConfig, isFused: boolean): tf.KernelFunc {
   const transposeKernel = kernel('Transpose');
   return (args: KernelArgs): Info | Info[] => {
@@ -64,18 +104,9 @@ function matMulKernel(original: tf.KernelConfig, isFused: boolean): tf.KernelFun
     const temps: Info[] = [];
     try {
       const plain2d = a.shape.length === b.shape.length && outerSize(a.shape) === 1 && outerSize(b.shape) === 1;
-      if (!isFused && attrs.transposeB && !attrs.transposeA && plain2d) {
-        // a: [M, K], b: [N, K]; want a * b^T = (b * a^T)^T. Cheaper when the batch M is small.
-        const M = a.shape[a.shape.length - 2];
-        const K = a.shape[a.shape.length - 1];
-        const N = b.shape[b.shape.length - 2];
-        if (2 * M * K + M * N < 2 * N * K) {
-          const aT = transposeLast2(a, backend, transposeKernel);
-          temps.push(aT);
-          const ct = call(original, { a: b, b: aT }, backend, { transposeA: false, transposeB: false });
-          temps.push(ct);
-          return transposeLast2(ct, backend, transposeKernel);
-        }
+      if (!isFused && plain2d && attrs.transposeA !== attrs.transposeB) {
+        const alt = reorientedProduct(a, b, Boolean(attrs.transposeA), original, transposeKernel, backend, temps);
+        if (alt) return alt;
       }
       if (attrs.transposeA) {
         inputs.a = transposeLast2(a, backend, transposeKernel);

@@ -5,6 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { rocAuc } from '../evaluate/auc.ts';
 import { ExpError } from '../errors.ts';
+import { LOSSES, baseLearningRate, learningRateAt, momentumAt, regularizationLoss } from '../model/index.ts';
+import type { LossName, OptimizerSpec } from '../model/types.ts';
 import { Rng } from '../util/rng.ts';
 import { BatchAssembler } from './batches.ts';
 import { installFastKernels } from './fast-kernels.ts';
@@ -45,13 +47,14 @@ export interface EpochMetrics {
   samples_per_s: number;
 }
 
-export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 
 export interface FitOptions {
   model: tf.LayersModel;
   /** Any tf.Optimizer; its learning rate/momentum are set through lrAt/momentumAt when given. */
   optimizer: tf.Optimizer;
-  loss: 'binary_crossentropy' | 'mean_squared_error' | LossFn;
+  /** A loss of the spec (Keras semantics, src/model/losses.ts) or a function; layer penalties are added. */
+  loss: LossName | LossFn;
   train: Matrix;
   validation?: Matrix | null;
   batchSize: number;
@@ -62,6 +65,12 @@ export interface FitOptions {
   earlyStopping?: EarlyStoppingOptions | null;
   /** Keep the best epoch's weights in memory (monitor: earlyStopping.monitor, else val_loss, else loss). Default true. */
   checkpoint?: boolean;
+  /**
+   * The spec's optimizer section: its schedule and momentum_schedule drive the learning rate
+   * before every step and the momentum at every epoch start (src/model/schedules.ts). lrAt and
+   * momentumAt, when given, take precedence.
+   */
+  optimizerSpec?: OptimizerSpec;
   /** Learning rate for global step `step` (0-based) in epoch `epoch` (0-based). */
   lrAt?: (step: number, epoch: number) => number;
   /** Momentum for epoch `epoch` (0-based), set at the start of the epoch. */
@@ -101,15 +110,29 @@ export interface FitResult {
 
 function resolveLoss(loss: FitOptions['loss']): LossFn {
   if (typeof loss === 'function') return loss;
-  switch (loss) {
-    case 'binary_crossentropy':
-      // Keras semantics (clip to [eps, 1-eps], mean over the batch), as tfjs-layers implements it.
-      return (yTrue, yPred) => tf.mean(tf.metrics.binaryCrossentropy(yTrue, yPred));
-    case 'mean_squared_error':
-      return (yTrue, yPred) => tf.mean(tf.square(tf.sub(yPred, yTrue)));
-    default:
-      throw new ExpError('model', { message: `unknown loss "${String(loss)}"`, hint: 'use binary_crossentropy or mean_squared_error' });
-  }
+  const fn = LOSSES[loss];
+  if (!fn) throw new ExpError('model', { message: `unknown loss "${String(loss)}"`, hint: `use one of ${Object.keys(LOSSES).join(', ')}` });
+  return fn;
+}
+
+/** The layers' regularization penalties (a Sequential's own calculateLosses() can be empty before it is built). */
+function penalties(model: tf.LayersModel): tf.Scalar[] {
+  return model.layers.flatMap((layer) => layer.calculateLosses());
+}
+
+/** Steps (mini-batches) per epoch for `rows` training rows. */
+export function stepsPerEpoch(rows: number, batchSize: number): number {
+  return Math.ceil(rows / batchSize);
+}
+
+/** lrAt / momentumAt from the spec's optimizer section (schedule, momentum_schedule). */
+export function schedulesFromSpec(spec: OptimizerSpec, epochs: number, steps: number): Pick<FitOptions, 'lrAt' | 'momentumAt'> {
+  const base = baseLearningRate(spec);
+  const ramp = spec.momentum_schedule;
+  return {
+    lrAt: spec.schedule ? (step, epoch) => learningRateAt(spec.schedule, base, { step, epoch, epochs, stepsPerEpoch: steps }) : undefined,
+    momentumAt: ramp ? (epoch) => momentumAt(ramp, epoch) : undefined,
+  };
 }
 
 /** Number of correct 0/1 predictions (threshold 0.5, as Keras binary_accuracy) in a batch. */
@@ -196,16 +219,8 @@ function evaluate(model: tf.LayersModel, lossFn: LossFn, data: Matrix, batchSize
     correct += c;
     scores.set(p.subarray(0, n), start);
   }
-  const reg = regularizationLoss(model);
+  const reg = tf.tidy(() => regularizationLoss(model).dataSync()[0]);
   return { loss: lossSum / data.rows + reg, accuracy: correct / data.rows, auc: rocAuc(scores, data.y) };
-}
-
-function regularizationLoss(model: tf.LayersModel): number {
-  const losses = model.calculateLosses();
-  if (losses.length === 0) return 0;
-  const v = tf.tidy(() => tf.addN(losses).dataSync()[0]);
-  tf.dispose(losses);
-  return v;
 }
 
 function validateMatrix(name: string, m: Matrix): void {
@@ -234,7 +249,10 @@ export async function fit(opts: FitOptions): Promise<FitResult> {
   const rng = new Rng(opts.seed).fork('shuffle');
   const assembler = new BatchAssembler(train.x, train.y, train.cols, batchSize);
   const trainVars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const stepsPerEpoch = Math.ceil(train.rows / batchSize);
+  const steps = stepsPerEpoch(train.rows, batchSize);
+  const fromSpec = opts.optimizerSpec ? schedulesFromSpec(opts.optimizerSpec, epochs, steps) : {};
+  const lrAt = opts.lrAt ?? fromSpec.lrAt;
+  const momentumAtEpoch = opts.momentumAt ?? fromSpec.momentumAt;
 
   const es = opts.earlyStopping ?? null;
   const esMode = es ? modeFor(es.monitor, es.mode) : 'min';
@@ -260,7 +278,7 @@ export async function fit(opts: FitOptions): Promise<FitResult> {
         interrupted = true;
         break;
       }
-      if (opts.momentumAt) setMomentum(optimizer, opts.momentumAt(epoch));
+      if (momentumAtEpoch) setMomentum(optimizer, momentumAtEpoch(epoch));
       const order = shuffle ? rng.fork(`epoch-${epoch}`).permutation(train.rows) : null;
       progress.epochStart(epoch + 1, epochs, train.rows);
       const t0 = performance.now();
@@ -281,11 +299,11 @@ export async function fit(opts: FitOptions): Promise<FitResult> {
         pending = [];
       };
 
-      for (let s = 0; s < stepsPerEpoch; s++) {
+      for (let s = 0; s < steps; s++) {
         const start = s * batchSize;
         const n = Math.min(batchSize, train.rows - start);
-        if (opts.lrAt) {
-          const next = opts.lrAt(step, epoch);
+        if (lrAt) {
+          const next = lrAt(step, epoch);
           if (next !== lr) {
             setLearningRate(optimizer, next);
             lr = next;
@@ -299,9 +317,9 @@ export async function fit(opts: FitOptions): Promise<FitResult> {
           const { value, grads } = tf.variableGrads(() => {
             const pred = model.apply(xb, { training: true }) as tf.Tensor;
             correctB = tf.keep(correctCount(yb, pred));
-            let total = lossFn(yb, pred) as tf.Scalar;
-            for (const r of model.calculateLosses()) total = tf.add(total, r);
-            return total;
+            const terms = penalties(model);
+            const data = lossFn(yb, pred);
+            return terms.length === 0 ? data : (tf.addN([data, ...terms]) as tf.Scalar);
           }, trainVars);
           optimizer.applyGradients(grads);
           return [value, correctB as unknown as tf.Scalar];

@@ -24,7 +24,8 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 const CASES: Array<[number[], number[], boolean, boolean]> = [
   [[100, 300], [300, 300], false, true], // dX = dY W^T, small batch (reoriented path)
   [[1000, 300], [28, 300], false, true], // dX, large batch
-  [[100, 28], [100, 300], true, false], // dW = X^T dY
+  [[100, 28], [100, 300], true, false], // dW = X^T dY (reoriented: dY is packed otherwise)
+  [[100, 28], [100, 1000], true, false], // shallow dW
   [[300, 100], [50, 300], true, true],
   [[100, 1], [300, 1], false, true], // output layer dX (inner dim 1)
   [[100, 300], [100, 1], true, false], // output layer dW

@@ -155,3 +155,14 @@ test('bad inputs are ExpErrors naming the problem', async () => {
   );
   model.dispose();
 });
+
+test('the spec optimizer (nadam) with its exponential schedule: the rate of each epoch\'s last step is logged', async () => {
+  const { createOptimizer } = await import('../../src/model/index.ts');
+  const spec = { name: 'nadam' as const, learning_rate: 0.005, schedule: { type: 'exponential' as const, decay_rate: 0.99, floor: 0.004 } };
+  const model = denseNet([16], 10, 'relu', 10);
+  const r = await fit({ model, optimizer: createOptimizer(spec), optimizerSpec: spec, loss: 'binary_crossentropy', train, validation: val, batchSize: 100, epochs: 3, seed: 1 });
+  // 24 steps per epoch; step k (0-based) uses max(0.004, 0.005 * 0.99^k).
+  assert.deepEqual(r.history.map((m) => m.learning_rate), [23, 47, 71].map((k) => Math.max(0.004, 0.005 * 0.99 ** k)));
+  assert.ok(r.history[2].loss < r.history[0].loss);
+  model.dispose();
+});
