@@ -111,7 +111,7 @@ async function syncLocked(runDir: string, config: TrackingConfig, opts: SyncOpti
       const { run: found, created: made } = await client.findOrCreateRun(
         {
           experimentId,
-          runName: config.runName ?? run.id,
+          runName: runNameFor(run, config),
           ...(toMs(run.started_at) !== undefined ? { startTime: toMs(run.started_at)! } : {}),
           tags: runTags(run, spec, config),
         },
@@ -278,10 +278,14 @@ async function recoverState(
   if (status && found.info.status === status) st.status = status;
 }
 
+/** tracking.mlflow.run_name, else an `mlflow.runName` spec tag, else the local run id. */
+export function runNameFor(run: RunJson, config: TrackingConfig): string {
+  return config.runName ?? config.tags['mlflow.runName'] ?? run.id;
+}
+
 /** Tags set when the MLflow run is created: MLflow's standard ones, exp's provenance, the spec's. */
 export function runTags(run: RunJson, spec: Record<string, unknown> | undefined, config: TrackingConfig): KeyValue[] {
   const tags: Record<string, string> = {};
-  tags['mlflow.runName'] = config.runName ?? run.id;
   tags['mlflow.source.type'] = 'LOCAL';
   tags['mlflow.source.name'] = commandLine(run.command);
   if (run.git?.commit) tags['mlflow.source.git.commit'] = run.git.commit;
@@ -298,6 +302,8 @@ export function runTags(run: RunJson, spec: Record<string, unknown> | undefined,
   if (run.seed !== undefined) tags['exp.seed'] = String(run.seed);
   if (run.error?.message) tags['exp.error'] = run.error.message;
   for (const [k, v] of Object.entries(config.tags)) tags[k] = v;
+  // MLflow 2.x rejects a runs/create whose run_name and mlflow.runName tag differ.
+  tags['mlflow.runName'] = runNameFor(run, config);
   return Object.entries(tags).map(([key, value]) => ({ key: legalKey(key), value: shorten(value, MAX_TAG_VALUE_LENGTH) }));
 }
 

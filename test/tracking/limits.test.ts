@@ -109,6 +109,7 @@ test('run tags: the command as typed, a structured data fingerprint as JSON, spe
   assert.equal(tags.get('mlflow.source.name'), 'exp run x.yaml');
   assert.equal(tags.get('mlflow.note.content'), 'hello');
   assert.equal(tags.get('mlflow.user'), 'override');
+  assert.equal(tags.get('mlflow.runName'), 'r1');
   assert.equal(tags.get('team'), 'hep');
   assert.equal(tags.has('mlflow.source.git.commit'), false);
 });

@@ -249,6 +249,9 @@ export class MlflowTestServer {
         if (!this.experiments.has(expId)) throw new ApiError(404, 'RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${expId} exists`);
         const tags = (b.tags as Array<{ key: string; value: string }> | undefined) ?? [];
         for (const t of tags) validateTag(t);
+        const tagName = tags.find((t) => t.key === 'mlflow.runName')?.value;
+        if (typeof b.run_name === 'string' && tagName !== undefined && tagName !== b.run_name)
+          throw new ApiError(400, 'INVALID_PARAMETER_VALUE', `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${b.run_name}', mlflow.runName='${tagName}').`);
         const runId = randomBytes(16).toString('hex');
         const root = this.opts.artifactRoot ?? 'proxy';
         const run: StoredRun = {

@@ -277,3 +277,13 @@ test('two syncs of one run at the same time: the second is refused, nothing is d
   const res = await syncRun(dead, cfg(server.uri));
   assert.equal(runOf(res.mlflowRunId).info.status, 'FINISHED');
 });
+
+test('run name: tracking.mlflow.run_name, else a spec mlflow.runName tag; never two different names', async () => {
+  const dir = makeRunDir({ models: ['m'], epochs: 1 });
+  const a = await syncRun(dir, cfg(server.uri, { runName: 'deep-5x300', tags: { 'mlflow.runName': 'other' } }));
+  assert.equal(runOf(a.mlflowRunId).info.run_name, 'deep-5x300');
+  assert.equal(runOf(a.mlflowRunId).tags.get('mlflow.runName'), 'deep-5x300');
+  const dir2 = makeRunDir({ models: ['m'], epochs: 1 });
+  const b = await syncRun(dir2, cfg(server.uri, { tags: { 'mlflow.runName': 'from-tag' } }));
+  assert.equal(runOf(b.mlflowRunId).info.run_name, 'from-tag');
+});
