@@ -6,20 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { ExpError } from '../errors.ts';
+import type { Tracking } from '../spec/types.generated.ts';
 
-export interface MlflowSpecBlock {
-  uri?: string;
-  experiment?: string;
-  run_name?: string;
-  tags?: Record<string, string>;
-  artifacts?: boolean;
-  timeout_ms?: number;
-  max_retry_ms?: number;
-}
-
-export interface SpecTracking {
-  mlflow?: MlflowSpecBlock | null;
-}
+/** The spec's `tracking` block, as generated from schema/experiment.schema.json. */
+export type SpecTracking = Tracking;
+export type MlflowSpecBlock = NonNullable<Tracking['mlflow']>;
 
 /**
  * Credentials held in private fields: JSON.stringify, util.inspect and object spread all carry
