@@ -64,6 +64,17 @@ test('an unknown run is RESOURCE_DOES_NOT_EXIST: getRun says null, update names 
   });
 });
 
+test('set-tag overwrites a tag; an unknown run is RESOURCE_DOES_NOT_EXIST naming set-tag', async () => {
+  await withClient(cfg(server.uri), async (client) => {
+    const run = await client.createRun({ experimentId: '0', tags: [{ key: 'stage', value: 'a' }] });
+    await client.setTag(run.info.run_id, 'stage', 'b');
+    assert.equal(server.runs.get(run.info.run_id)!.tags.get('stage'), 'b');
+    const got = await client.getRun(run.info.run_id);
+    assert.deepEqual(got!.data.tags!.find((t) => t.key === 'stage'), { key: 'stage', value: 'b' });
+    await assert.rejects(client.setTag('f'.repeat(32), 'stage', 'c'), (e: unknown) => e instanceof MlflowError && e.errorCode === 'RESOURCE_DOES_NOT_EXIST' && e.path === '/api/2.0/mlflow/runs/set-tag');
+  });
+});
+
 test('a 400 (changing a logged param) is surfaced with the request and not retried', async () => {
   await withClient(cfg(server.uri), async (client) => {
     const run = await client.createRun({ experimentId: '0', runName: 'p' });
