@@ -49,6 +49,8 @@ async function runVariant(loaded: LoadedSpec, spec: ResolvedSpec, opts: RunOptio
     if (r.problems.length > 0) throw new ExpError('spec', r.problems);
     return r.inputs;
   });
+  // a tracking setup that cannot work (a file: URI, a user without a password) is a spec error now, not after training
+  const tracking = located(loaded, () => resolveTrackingConfig(spec.tracking, opts.env ?? process.env));
   const data = await locatedAsync(loaded, () => prepareData(spec, loaded.dir, log));
   const backend = await selectBackend(opts.backend ?? spec.backend, log);
   log(`backend: ${backend.name} (${backend.device})`);
@@ -95,7 +97,6 @@ async function runVariant(loaded: LoadedSpec, spec: ResolvedSpec, opts: RunOptio
   }
   log(`run ${status}: ${run.dir}`);
 
-  const tracking = resolveTrackingConfig(spec.tracking as never, opts.env ?? process.env);
   if (tracking) {
     const t = await trackRunSafely(run.dir, tracking);
     log(t.ok ? `tracking: logged to ${tracking.uri}` : `tracking failed (the run is safe; upload it later with \`exp sync ${run.id}\`): ${t.error}`);
