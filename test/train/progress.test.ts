@@ -44,7 +44,7 @@ test('on a terminal: a bar with samples, rate, ETA and running loss, then the ep
   p.stop();
   const out = c.text();
   assert.match(out, /epoch 1\/3 \[.*\] 400\/1000 \| \d+ samples\/s \| ETA .* \| loss 0\.6931/);
-  assert.match(out, /epoch 1\/3  loss 0\.6123/);
+  assert.ok(out.includes("epoch 1/3  loss 0.6123"));
 });
 
 test('the epoch line leaves out validation metrics when there is no validation set', () => {
