@@ -10,6 +10,7 @@ import type { LossName, OptimizerSpec } from '../model/types.ts';
 import { Rng } from '../util/rng.ts';
 import { BatchAssembler } from './batches.ts';
 import { installFastKernels } from './fast-kernels.ts';
+import { unfuseInputLayer } from './input-layer.ts';
 import { silentProgress, type ProgressReporter } from './progress.ts';
 
 export interface Matrix {
@@ -83,6 +84,12 @@ export interface FitOptions {
   progress?: ProgressReporter;
   /** Batch size for validation predictions (default 10,000). */
   evalBatchSize?: number;
+  /**
+   * Run a first Dense layer as separate matMul + bias + activation ops during training so that
+   * backpropagation skips the gradient with respect to the input (see input-layer.ts). Default
+   * true; false trains exactly as tfjs's Dense does (tests compare the two).
+   */
+  skipInputGradient?: boolean;
   /** Called after every optimizer step with the global step count (benchmarks time steady state with it). */
   onStep?: (steps: number) => void;
 }
@@ -272,6 +279,7 @@ export async function fit(opts: FitOptions): Promise<FitResult> {
   let restoredBest = false;
   let lr = getLearningRate(optimizer);
 
+  const restoreInputLayer = (opts.skipInputGradient ?? true) ? unfuseInputLayer(model) : () => {};
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       if (opts.signal?.aborted) {
@@ -403,6 +411,7 @@ export async function fit(opts: FitOptions): Promise<FitResult> {
       }
     }
   } finally {
+    restoreInputLayer();
     progress.stop();
   }
   return { history, interrupted, stoppedEarlyAt, restoredBest, best, steps: step };
