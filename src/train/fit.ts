@@ -262,6 +262,12 @@ export async function fit(opts: FitOptions): Promise<FitResult> {
   const momentumAtEpoch = opts.momentumAt ?? fromSpec.momentumAt;
 
   const es = opts.earlyStopping ?? null;
+  if (es && es.monitor.startsWith('val_') && !validation) {
+    throw new ExpError('run', {
+      message: `early_stopping.monitor is ${es.monitor} but there are no validation events`,
+      hint: 'set split.validation_fraction > 0, or monitor loss or accuracy',
+    });
+  }
   const esMode = es ? modeFor(es.monitor, es.mode) : 'min';
   let esBest = esMode === 'min' ? Infinity : -Infinity;
   let esBestWeights: Float32Array[] | null = null;
