@@ -7,9 +7,10 @@
 // transposes), so most of a training step was spent in the slow loop. We re-register the wasm
 // BatchMatMul and _FusedMatMul kernels with a wrapper that materialises the transposed operand
 // with the wasm Transpose kernel (memory-bound, O(n*m), small next to the O(n*m*k) product) and
-// calls the original kernel without transposes. For dY * W^T with a small batch we compute
-// (W * dY^T)^T instead: XNNPACK packs its right operand on every call with a new tensor, and dY is
-// smaller than W there.
+// calls the original kernel without transposes. Where it moves less data we compute the
+// transposed product instead ((W dY^T)^T for dY W^T at batch 100, (dY^T X)^T for X^T dY with
+// few inputs): XNNPACK packs its right-hand operand into a new operator for every new tensor, at
+// several times the cost of a copy, so the cheaper operand should be the one packed.
 //
 // Tanh: the wasm Tanh kernel is a scalar libm loop (~30x slower than its vectorised Sigmoid), and
 // the shallow network's 1000 tanh units made it a third of a training step. We compute
