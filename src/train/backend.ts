@@ -126,7 +126,12 @@ async function tryWasm(log: (msg: string) => void): Promise<BackendInfo | null> 
   let ok = false;
   const wanted = wasmThreads();
   if (wanted > 1 && tf.findBackend('wasm') == null && !threadedFailed) {
-    const got = await initThreadedWasm(wasm, wanted);
+    let got: number | null = null;
+    try {
+      got = await initThreadedWasm(wasm, wanted);
+    } catch {
+      got = null; // e.g. no writable temp directory for the worker scripts
+    }
     ok = got != null;
     if (!ok) {
       threadedFailed = true;
