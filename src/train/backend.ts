@@ -126,7 +126,7 @@ async function tryWasm(log: (msg: string) => void): Promise<BackendInfo | null> 
   let ok = false;
   const wanted = wasmThreads();
   if (wanted > 1 && tf.findBackend('wasm') == null && !threadedFailed) {
-    let got: number | null = null;
+    let got: number | null;
     try {
       got = await initThreadedWasm(wasm, wanted);
     } catch {
