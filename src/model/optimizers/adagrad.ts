@@ -27,7 +27,7 @@ export class ExpAdagrad extends ExpOptimizer {
   protected updateVariable(w: tf.Variable, g: tf.Tensor, s: Record<string, tf.Variable>, _t: number, lr: number): void {
     const acc = tf.add(s.accumulator, tf.square(g));
     s.accumulator.assign(acc);
-    w.assign(tf.sub(w, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(acc, this.epsilon)))));
+    w.assign(tf.sub(w, tf.div(tf.mul(g, this.c(lr)), tf.sqrt(tf.add(acc, this.c(this.epsilon))))));
   }
 
   protected updateArrays({ w, g, gScale, decay, s, lr, out }: ArrayStep): void {

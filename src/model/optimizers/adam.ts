@@ -25,11 +25,11 @@ export class ExpAdam extends ExpOptimizer {
 
   protected updateVariable(w: tf.Variable, g: tf.Tensor, s: Record<string, tf.Variable>, t: number, lr: number): void {
     const alpha = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    const m = tf.add(s.m, tf.mul(tf.sub(g, s.m), 1 - this.beta1));
-    const v = tf.add(s.v, tf.mul(tf.sub(tf.square(g), s.v), 1 - this.beta2));
+    const m = tf.add(s.m, tf.mul(tf.sub(g, s.m), this.c(1 - this.beta1)));
+    const v = tf.add(s.v, tf.mul(tf.sub(tf.square(g), s.v), this.c(1 - this.beta2)));
     s.m.assign(m);
     s.v.assign(v);
-    w.assign(tf.sub(w, tf.div(tf.mul(m, alpha), tf.add(tf.sqrt(v), this.epsilon))));
+    w.assign(tf.sub(w, tf.div(tf.mul(m, this.c(alpha)), tf.add(tf.sqrt(v), this.c(this.epsilon)))));
   }
 
   protected updateArrays({ w, g, gScale, decay, s, t, lr, out }: ArrayStep): void {

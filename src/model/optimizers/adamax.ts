@@ -24,12 +24,12 @@ export class ExpAdamax extends ExpOptimizer {
   }
 
   protected updateVariable(w: tf.Variable, g: tf.Tensor, s: Record<string, tf.Variable>, t: number, lr: number): void {
-    const m = tf.add(s.m, tf.mul(tf.sub(g, s.m), 1 - this.beta1));
-    const u = tf.maximum(tf.mul(s.u, this.beta2), tf.abs(g));
+    const m = tf.add(s.m, tf.mul(tf.sub(g, s.m), this.c(1 - this.beta1)));
+    const u = tf.maximum(tf.mul(s.u, this.c(this.beta2)), tf.abs(g));
     s.m.assign(m);
     s.u.assign(u);
     const scale = lr / (1 - this.beta1 ** t);
-    w.assign(tf.sub(w, tf.div(tf.mul(m, scale), tf.add(u, this.epsilon))));
+    w.assign(tf.sub(w, tf.div(tf.mul(m, this.c(scale)), tf.add(u, this.c(this.epsilon)))));
   }
 
   protected updateArrays({ w, g, gScale, decay, s, t, lr, out }: ArrayStep): void {

@@ -127,6 +127,28 @@ export abstract class ExpOptimizer extends tf.Optimizer {
   /** Once per step before the per-variable updates; `t` is the 1-based step being applied. */
   protected beginStep(_t: number): void {}
 
+  /** Once per step after the per-variable updates (releases what beginStep made). */
+  protected endStep(): void {}
+
+  /**
+   * A step coefficient as a scalar tensor, made once per step and shared by every variable:
+   * `tf.mul(x, 0.9)` uploads a new scalar on each call, which on wasm cost more than the
+   * arithmetic (several uploads per variable per step). Released after the step.
+   */
+  private stepScalars = new Map<number, tf.Scalar>();
+  protected c(value: number): tf.Scalar {
+    let sc = this.stepScalars.get(value);
+    if (sc == null) {
+      sc = tf.keep(tf.scalar(value, 'float32'));
+      this.stepScalars.set(value, sc);
+    }
+    return sc;
+  }
+  private releaseStepScalars(): void {
+    for (const sc of this.stepScalars.values()) sc.dispose();
+    this.stepScalars.clear();
+  }
+
   /** Updates one variable in place with tfjs ops (called inside a tidy; gradient already clipped, decay applied). */
   protected abstract updateVariable(variable: tf.Variable, grad: tf.Tensor, slots: Slots, t: number, lr: number): void;
 
@@ -171,11 +193,13 @@ export abstract class ExpOptimizer extends tf.Optimizer {
         const slots = this.slotsFor(name, variable);
         tf.tidy(() => {
           const grad = this.clipnorm == null ? tensor : clipByNorm(tensor, this.clipnorm);
-          if (this.weightDecay > 0) variable.assign(tf.sub(variable, tf.mul(variable, lr * this.weightDecay)));
+          if (this.weightDecay > 0) variable.assign(tf.sub(variable, tf.mul(variable, this.c(lr * this.weightDecay))));
           this.updateVariable(variable, grad, slots, t, lr);
         });
       }
     }
+    this.endStep();
+    this.releaseStepScalars();
     this.incrementIterations();
   }
 

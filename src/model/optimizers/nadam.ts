@@ -46,22 +46,31 @@ export class ExpNadam extends ExpOptimizer {
     return this.beta1 * (1 - 0.5 * 0.96 ** (t * this.momentumDecay));
   }
 
+  /** lr sqrt(c) mu_{t+1} / (1 - m_schedule_next), lr sqrt(c) (1 - mu_t) / (1 - m_schedule_new), eps sqrt(c); c = 1 - b2^t. */
+  private cm = 0;
+  private cg = 0;
+  private epsT = 0;
+
   protected override beginStep(t: number): void {
     this.muT = this.mu(t);
     this.muNext = this.mu(t + 1);
     this.mScheduleNew = this.mSchedule * this.muT;
     this.mScheduleNext = this.mScheduleNew * this.muNext;
     this.mSchedule = this.mScheduleNew;
+    // lr m_hat / (sqrt(v / c) + eps) = lr sqrt(c) m_hat / (sqrt(v) + eps sqrt(c)): the bias
+    // correction folds into scalars instead of an op over every weight.
+    const sc = Math.sqrt(1 - this.beta2 ** t);
+    this.cm = (this.learningRate * sc * this.muNext) / (1 - this.mScheduleNext);
+    this.cg = (this.learningRate * sc * (1 - this.muT)) / (1 - this.mScheduleNew);
+    this.epsT = this.epsilon * sc;
   }
 
-  protected updateVariable(w: tf.Variable, g: tf.Tensor, s: Record<string, tf.Variable>, t: number, lr: number): void {
-    const m = tf.add(tf.mul(s.m, this.beta1), tf.mul(g, 1 - this.beta1));
-    const v = tf.add(tf.mul(s.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+  protected updateVariable(w: tf.Variable, g: tf.Tensor, s: Record<string, tf.Variable>): void {
+    const m = tf.add(tf.mul(s.m, this.c(this.beta1)), tf.mul(g, this.c(1 - this.beta1)));
+    const v = tf.add(tf.mul(s.v, this.c(this.beta2)), tf.mul(tf.square(g), this.c(1 - this.beta2)));
     s.m.assign(m);
     s.v.assign(v);
-    const mHat = tf.add(tf.mul(m, this.muNext / (1 - this.mScheduleNext)), tf.mul(g, (1 - this.muT) / (1 - this.mScheduleNew)));
-    const vHat = tf.div(v, 1 - this.beta2 ** t);
-    w.assign(tf.sub(w, tf.div(tf.mul(mHat, lr), tf.add(tf.sqrt(vHat), this.epsilon))));
+    w.assign(tf.sub(w, tf.div(tf.add(tf.mul(m, this.c(this.cm)), tf.mul(g, this.c(this.cg))), tf.add(tf.sqrt(v), this.c(this.epsT)))));
   }
 
   protected override extraState(): Record<string, number> {

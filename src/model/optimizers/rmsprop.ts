@@ -38,10 +38,10 @@ export class ExpRMSprop extends ExpOptimizer {
   }
 
   protected updateVariable(w: tf.Variable, g: tf.Tensor, s: Record<string, tf.Variable>, _t: number, lr: number): void {
-    const v = tf.add(tf.mul(s.velocity, this.rho), tf.mul(tf.square(g), 1 - this.rho));
+    const v = tf.add(tf.mul(s.velocity, this.c(this.rho)), tf.mul(tf.square(g), this.c(1 - this.rho)));
     s.velocity.assign(v);
-    const inc = tf.div(tf.mul(g, lr), tf.sqrt(tf.add(v, this.epsilon)));
-    const mom = tf.add(tf.mul(s.momentum, this.mom), inc);
+    const inc = tf.div(tf.mul(g, this.c(lr)), tf.sqrt(tf.add(v, this.c(this.epsilon))));
+    const mom = tf.add(tf.mul(s.momentum, this.c(this.mom)), inc);
     s.momentum.assign(mom);
     w.assign(tf.sub(w, mom));
   }

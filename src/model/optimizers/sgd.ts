@@ -35,10 +35,10 @@ export class ExpSGD extends ExpOptimizer {
 
   protected updateVariable(w: tf.Variable, g: tf.Tensor, s: Record<string, tf.Variable>, _t: number, lr: number): void {
     const v = s.momentum;
-    const lrG = tf.mul(g, lr);
-    const vNew = tf.sub(tf.mul(v, this.mom), lrG);
+    const lrG = tf.mul(g, this.c(lr));
+    const vNew = tf.sub(tf.mul(v, this.c(this.mom)), lrG);
     v.assign(vNew);
-    w.assign(this.nesterov ? tf.add(w, tf.sub(tf.mul(vNew, this.mom), lrG)) : tf.add(w, vNew));
+    w.assign(this.nesterov ? tf.add(w, tf.sub(tf.mul(vNew, this.c(this.mom)), lrG)) : tf.add(w, vNew));
   }
 
   protected updateArrays({ w, g, gScale, decay, s, lr, out }: ArrayStep): void {
