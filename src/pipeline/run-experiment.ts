@@ -95,7 +95,8 @@ async function runVariant(loaded: LoadedSpec, spec: ResolvedSpec, opts: RunOptio
   } finally {
     guard.release();
   }
-  log(`run ${status}: ${run.dir}`);
+  // an interrupted run is reported once, by the CLI, with its exit code
+  if (status === 'finished') log(`run finished: ${run.dir}`);
 
   if (tracking) {
     const t = await trackRunSafely(run.dir, tracking);
