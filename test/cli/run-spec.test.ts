@@ -96,10 +96,25 @@ test('--version prints package.json version; --help of each command has an examp
   const v = await runCliInProcess(['--version']);
   assert.equal(v.code, 0);
   assert.equal(v.stdout.trim(), pkg.version);
-  for (const cmd of ['validate', 'schema', 'run']) {
-    const h = await runCliInProcess([cmd, '--help']);
-    assert.equal(h.code, 0, cmd);
-    assert.match(h.stdout, new RegExp(`Usage: exp ${cmd}`));
-    assert.match(h.stdout, new RegExp(`\\$ exp ${cmd}`), `${cmd} --help shows an example`);
+  // every command of the program, sub-commands included, read from the root --help listings
+  const listed = async (prefix: string[]): Promise<string[]> => {
+    const h = await runCliInProcess([...prefix, '--help']);
+    const section = h.stdout.split('Commands:')[1] ?? '';
+    return [...section.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+  };
+  const top = await listed([]);
+  assert.ok(top.length >= 11, `commands listed: ${top.join(' ')}`);
+  const all: string[][] = [];
+  for (const c of top) {
+    all.push([c]);
+    for (const sub of await listed([c])) all.push([c, sub]);
+  }
+  assert.ok(all.some((c) => c.join(' ') === 'data info'), 'sub-commands are checked too');
+  for (const cmd of all) {
+    const name = cmd.join(' ');
+    const h = await runCliInProcess([...cmd, '--help']);
+    assert.equal(h.code, 0, name);
+    assert.match(h.stdout, new RegExp(`Usage: exp ${name}`));
+    assert.match(h.stdout, new RegExp(`\\$ exp ${cmd[0]}`), `${name} --help shows an example`);
   }
 });

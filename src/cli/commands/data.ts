@@ -58,7 +58,10 @@ function printInfo(info: DataInfo): void {
 }
 
 export function register(program: Command): void {
-  const data = program.command('data').description('fetch, convert and inspect data files');
+  const data = program
+    .command('data')
+    .description('fetch, convert and inspect data files')
+    .addHelpText('after', '\nExamples:\n  $ exp data fetch higgs\n  $ exp data convert HIGGS.csv.gz HIGGS.h5\n  $ exp data info HIGGS.h5\n');
 
   data
     .command('fetch')
@@ -108,6 +111,7 @@ export function register(program: Command): void {
     .option('--features-dataset <name>', 'HDF5 feature dataset', 'features')
     .option('--targets-dataset <name>', 'HDF5 label dataset', 'targets')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  $ exp data info data/HIGGS.h5\n  $ exp data info events.tsv --header --label-column signal --json\n')
     .action(async (file: string, o: CsvFlags & { featuresDataset: string; targetsDataset: string; json?: boolean }) => {
       const info = await dataInfo(file, { ...csvOptions(o), featuresDataset: o.featuresDataset, targetsDataset: o.targetsDataset });
       if (o.json) process.stdout.write(`${JSON.stringify(info, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);

@@ -99,6 +99,7 @@ function showCommand(program: Command) {
   addOutput(program.command('show').description('show one run: its record, per-model metrics and files').argument('<run>', 'id, unique prefix, path, latest or latest~N'))
     .option('--epochs', 'also print the per-epoch metrics of each model')
     .option('--report', 'regenerate plots/*.svg and report.html first')
+    .addHelpText('after', '\nExamples:\n  $ exp show latest\n  $ exp show latest~1 --epochs --json\n')
     .action(async (ref: string, o: OutFlags & { epochs?: boolean; report?: boolean }) => {
       const m = mode(o);
       const run = resolveRun(runsDir(o), ref);
@@ -178,7 +179,8 @@ function compareCommand(program: Command) {
       .command('compare')
       .description('one table of models x runs (test AUC ± SE by default)')
       .argument('<runs...>', 'two or more runs')
-      .option('--metric <name>', 'a metric from `exp show` (e.g. test.loss, final.val_loss, test.sig_eff@bkg_eff=0.01)', 'test.auc'),
+      .option('--metric <name>', 'a metric from `exp show` (e.g. test.loss, final.val_loss, test.sig_eff@bkg_eff=0.01)', 'test.auc')
+      .addHelpText('after', '\nExamples:\n  $ exp compare latest~2 latest~1 latest\n  $ exp compare latest~1 latest --metric test.loss --markdown\n'),
   ).action((refs: string[], o: OutFlags & { metric: string }) => {
     const m = mode(o);
     const dir = runsDir(o);
