@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ExpError } from '../errors.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
 
 function joinWeights(data: tf.io.WeightData | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);

@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { ExpError } from '../errors.ts';
-import { writeChunksAtomic } from './atomic.ts';
+import { writeChunksAtomic } from '../util/atomic.ts';
 
 const MAGIC = 'EXPPRED1';
 

@@ -7,7 +7,7 @@ import { rocRejectionSvg, rocSvg, lossSvg, scoreDistributionSvg } from './plots/
 import { esc } from './plots/svg.ts';
 import type { RunRecord } from './record.ts';
 import { readRun, readEvaluations, readMetrics, readSpecText, modelNames, type RunInfo } from './store.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
 import { ExpError } from '../errors.ts';
 
 export interface Figure {

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { ExpError } from '../errors.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
 import { gitInfo } from './git.ts';
 import { writeRunReport } from './report.ts';
 import { writePredictionsFile, readPredictionsFile, type Predictions } from './predictions.ts';

@@ -1,24 +1,9 @@
-// Whole-file JSON writes that a crash cannot leave half-written: write a sibling temp file,
-// fsync it, rename over the target (atomic on POSIX file systems within one directory).
-// Kept here because no shared helper exists in src/util yet.
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+// JSON files of the tracking state, written with the project's atomic write (src/util/atomic.ts).
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/atomic.ts';
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** Parsed JSON, or undefined when the file does not exist. Other errors (bad JSON, EACCES) throw. */

@@ -6,7 +6,7 @@ import { join, basename } from 'node:path';
 import { spawn } from 'node:child_process';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { createRun, loadModel, loadPredictions } from '../../src/runs/run.ts';
-import { writeFileAtomic } from '../../src/runs/atomic.ts';
+import { writeFileAtomic } from '../../src/util/atomic.ts';
 import { readPredictionsFile, decodePredictions } from '../../src/runs/predictions.ts';
 import { resolveRun, listRuns, readRun } from '../../src/runs/store.ts';
 import { effectiveStatus } from '../../src/runs/record.ts';
@@ -91,7 +91,7 @@ test('atomic writes: a concurrent reader only ever sees a whole old or a whole n
   writeFileAtomic(file, a);
   // A child process rewrites the file with alternating 3 MB contents while we read it.
   const script = `
-    import { writeFileAtomic } from ${JSON.stringify(new URL('../../src/runs/atomic.ts', import.meta.url).pathname)};
+    import { writeFileAtomic } from ${JSON.stringify(new URL('../../src/util/atomic.ts', import.meta.url).pathname)};
     const a = JSON.stringify({ v: 'a', pad: 'x'.repeat(3_000_000) });
     const b = JSON.stringify({ v: 'b', pad: 'y'.repeat(3_100_000) });
     for (let i = 0; i < 40; i++) writeFileAtomic(${JSON.stringify(file)}, i % 2 ? a : b);

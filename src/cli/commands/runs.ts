@@ -253,7 +253,7 @@ function evaluateCommand(program: Command) {
       const scored = await scoreWithRun(run, o.data, { models: o.model, best: o.best, events: events(o), backend: o.backend, log: (s) => process.stderr.write(s + '\n') });
       const evaluations = Object.fromEntries(Object.entries(scored.scores).map(([mn, s]) => [mn, evaluateScores({ test: { scores: s, labels: scored.labels } })]));
       if (o.out) {
-        const { writeFileAtomic } = await import('../../runs/atomic.ts');
+        const { writeFileAtomic } = await import('../../util/atomic.ts');
         writeFileAtomic(resolve(o.out), JSON.stringify({ run: run.id, data: o.data, fingerprint: scored.fingerprint, events: scored.rows, models: evaluations }, null, 2) + '\n');
       }
       const summary = Object.entries(evaluations).map(([mn, e]) => ({
@@ -289,7 +289,7 @@ function predictCommand(program: Command) {
         const { writePredictionsFile } = await import('../../runs/predictions.ts');
         writePredictionsFile(target, scored.scores[models[0]!]!, scored.labels, { model: models[0], run: run.id, data: o.data, data_fingerprint: scored.fingerprint });
       } else {
-        const { writeChunksAtomic } = await import('../../runs/atomic.ts');
+        const { writeChunksAtomic } = await import('../../util/atomic.ts');
         // Chunked text so 10M rows never become one giant string.
         const chunks: Uint8Array[] = [Buffer.from(['label', ...models].join(',') + '\n')];
         const cols = models.map((mn) => scored.scores[mn]!);
