@@ -26,7 +26,13 @@ interface RunSpecLike {
 const RUN_DATA_KEYS = ['catalogue', 'features', 'features_dataset', 'targets_dataset', 'header', 'label_column', 'delimiter', 'nan_policy', 'units'];
 
 /** The `data` options to read `dataArg` with the run's feature selection. */
-export async function dataOptionsFor(run: RunInfo, dataArg: string, events?: number): Promise<{ data: Record<string, unknown>; specDir: string; seed: number }> {
+/** How to read a CSV/TSV given on the command line (the run's own CSV settings otherwise). */
+export interface CsvOverrides {
+  header?: boolean;
+  labelColumn?: string;
+}
+
+export async function dataOptionsFor(run: RunInfo, dataArg: string, events?: number, csv: CsvOverrides = {}): Promise<{ data: Record<string, unknown>; specDir: string; seed: number }> {
   const runSpec = (readResolvedSpec(run) ?? {}) as RunSpecLike;
   const runData = runSpec.data ?? {};
   const keep: Record<string, unknown> = {};
@@ -46,6 +52,10 @@ export async function dataOptionsFor(run: RunInfo, dataArg: string, events?: num
   else throw new ExpError('usage', { message: `--data ${dataArg}: unknown file type`, hint: 'use .h5/.hdf5, .csv, .csv.gz, .tsv, or a spec .yaml' });
   const data: Record<string, unknown> = { source, path };
   for (const k of RUN_DATA_KEYS) if (runData[k] !== undefined) data[k] = runData[k];
+  if (source === 'csv') {
+    if (csv.header !== undefined) data.header = csv.header;
+    if (csv.labelColumn !== undefined) data.label_column = csv.labelColumn;
+  }
   if (events !== undefined) data.events = events;
   return { data, specDir: dirname(path), seed: runSpec.seed ?? 0 };
 }
@@ -55,6 +65,8 @@ export interface ApplyOptions {
   /** Use the best checkpoint (models/<m>/best) instead of the final model. */
   best?: boolean;
   events?: number;
+  /** CSV/TSV layout of a data file given on the command line. */
+  csv?: CsvOverrides;
   backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
   batchRows?: number;
   log?: (msg: string) => void;
@@ -76,7 +88,7 @@ export async function scoreWithRun(run: RunInfo, dataArg: string, o: ApplyOption
   const { loadTable } = await import('../data/load.ts');
   const { scalerFromJSON } = await import('../data/scalers/index.ts');
   const { resolveFeatures } = await import('../data/catalogues.ts');
-  const { data, specDir, seed } = await dataOptionsFor(run, dataArg, o.events);
+  const { data, specDir, seed } = await dataOptionsFor(run, dataArg, o.events, o.csv);
   const table = await loadTable(data as never, { specDir, seed });
   const scaler = scalerFromJSON(JSON.parse(readFileSync(scalerFile, 'utf8')));
   if (scaler.cols !== table.cols) {

@@ -98,4 +98,24 @@ test('exp evaluate and exp predict apply the saved models and scaler to a CSV fi
 
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /nope\.csv: no such file/);
+
+  // A run trained on a headerless (UCI-layout) file, applied to a headed TSV with the label in the
+  // middle: without --header the first line is refused with a hint; with it, the same scores.
+  const uciRunsDir = join(root, 'runs-uci');
+  const uciRun = createRun({ runsDir: uciRunsDir, name: 'uci', specText: 'name: uci\n', resolvedSpec: { seed: 1, data: { source: 'csv', path: 'train.csv', catalogue: 'none', features: 'all', header: false }, models: { full: { features: null } } }, meta: { models: ['full'] } });
+  uciRun.writeJson('scaler.json', scaler.toJSON());
+  await uciRun.saveModel('full', full);
+  uciRun.finish('finished');
+  const tsv = join(root, 'headed.tsv');
+  writeFileSync(tsv, ['a\tsignal\tb\tc', ...Array.from({ length: rows }, (_, i) => [x[i * 3], y[i], x[i * 3 + 1], x[i * 3 + 2]].join('\t'))].join('\n') + '\n');
+  const [refused, headed] = await Promise.all([
+    exp(['evaluate', 'latest', '--runs-dir', uciRunsDir, '--data', tsv, '--backend', 'cpu']),
+    exp(['evaluate', 'latest', '--runs-dir', uciRunsDir, '--data', tsv, '--header', '--label-column', 'signal', '--json', '--backend', 'cpu']),
+  ]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /headed\.tsv:1:\d+: .*is not a number.*first line looks like a header/);
+  assert.equal(headed.code, 0, headed.stderr);
+  const h = JSON.parse(headed.stdout).models[0];
+  assert.equal(h.events, rows);
+  assert.ok(Math.abs(h.auc - pairwiseAuc(pFull, y)) < 1e-12);
 });

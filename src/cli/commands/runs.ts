@@ -216,6 +216,8 @@ interface ApplyFlags extends OutFlags {
   model?: string[];
   best?: boolean;
   events?: string;
+  header?: boolean;
+  labelColumn?: string;
   backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
   out?: string;
 }
@@ -231,7 +233,13 @@ function addApply(cmd: Command): Command {
     .option('--model <name>', 'only this model (repeatable or comma-separated)', collectList, [])
     .option('--best', 'use the best checkpoint instead of the final model')
     .option('--events <n>', 'read at most N events')
+    .option('--header', 'a CSV/TSV data file has a header line (otherwise the run\'s layout: UCI, label first)')
+    .option('--label-column <name>', 'label column of a headed CSV/TSV data file', 'label')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'));
+}
+
+function csvFlags(o: ApplyFlags): { header?: boolean; labelColumn?: string } {
+  return o.header ? { header: true, labelColumn: o.labelColumn } : {};
 }
 
 function events(o: ApplyFlags): number | undefined {
@@ -250,7 +258,7 @@ function evaluateCommand(program: Command) {
       const run = resolveRun(runsDir(o), ref);
       const { scoreWithRun } = await import('../../runs/apply.ts');
       const { evaluateScores } = await import('../../evaluate/evaluate.ts');
-      const scored = await scoreWithRun(run, o.data, { models: o.model, best: o.best, events: events(o), backend: o.backend, log: (s) => process.stderr.write(s + '\n') });
+      const scored = await scoreWithRun(run, o.data, { models: o.model, best: o.best, events: events(o), csv: csvFlags(o), backend: o.backend, log: (s) => process.stderr.write(s + '\n') });
       const evaluations = Object.fromEntries(Object.entries(scored.scores).map(([mn, s]) => [mn, evaluateScores({ test: { scores: s, labels: scored.labels } })]));
       if (o.out) {
         const { writeFileAtomic } = await import('../../util/atomic.ts');
@@ -282,7 +290,7 @@ function predictCommand(program: Command) {
       const isBin = target.endsWith('.bin');
       if (!isBin && !target.endsWith('.csv')) throw new ExpError('usage', { message: `--out ${o.out}: unknown format`, hint: 'use a .csv or .bin file name' });
       const { scoreWithRun } = await import('../../runs/apply.ts');
-      const scored = await scoreWithRun(run, o.data, { models: o.model, best: o.best, events: events(o), backend: o.backend, log: (s) => process.stderr.write(s + '\n') });
+      const scored = await scoreWithRun(run, o.data, { models: o.model, best: o.best, events: events(o), csv: csvFlags(o), backend: o.backend, log: (s) => process.stderr.write(s + '\n') });
       const models = Object.keys(scored.scores);
       if (isBin) {
         if (models.length !== 1) throw new ExpError('usage', { message: `--out ${o.out}: a .bin file holds one model's scores, this run has ${models.length}`, hint: 'choose one with --model, or write .csv' });

@@ -148,6 +148,9 @@ async function scan(
         throw new ExpError('data', {
           location: { file: path, line: lineNo, col: fieldCol(line, fields, k, delim) },
           message: `field ${k + 1} (${name}): ${JSON.stringify(fields[k].slice(0, 40))} is not a number`,
+          ...(lineNo === 1 && dataRows === 1
+            ? { hint: 'the first line looks like a header: set data.header: true (--header for exp evaluate, predict and data commands)' }
+            : {}),
         });
       }
       if (k === li) label = v;
