@@ -86,8 +86,9 @@ async function runVariant(loaded: LoadedSpec, spec: ResolvedSpec, opts: RunOptio
         break;
       }
     }
-    writeRunReport(run.dir);
+    // finish first, so the report is drawn once, with the final status
     run.finish(status);
+    writeRunReport(run.dir);
   } catch (e) {
     status = guard.signal.aborted ? 'interrupted' : 'failed';
     finishQuietly(run, status, e);
@@ -115,18 +116,18 @@ function backendRecord(b: BackendInfo): { name: string; device: string; packages
   return { name: b.name, device: b.device, packages: b.packages };
 }
 
-/** Marks the run and writes what report it can; never throws (it runs on the way out). */
+/** Marks the run, then writes what report it can; never throws (it runs on the way out). */
 function finishQuietly(run: RunHandle, status: 'failed' | 'interrupted', error?: unknown): void {
-  try {
-    writeRunReport(run.dir);
-  } catch {
-    // the report is a convenience; the status below is what matters
-  }
   try {
     const message = error instanceof Error ? error.message : error === undefined ? undefined : String(error);
     run.finish(status, message ? { error: { message } } : {});
   } catch {
     // nothing more can be done on the way out
+  }
+  try {
+    writeRunReport(run.dir);
+  } catch {
+    // the report is a convenience; run.json holds the status
   }
 }
 
